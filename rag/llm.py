@@ -1,0 +1,96 @@
+"""Chat models behind LangChain classes: llama.cpp in-process (default) or an Ollama server.
+
+``RAG_LLM`` picks one: ``llamacpp:qwen2.5-coder-1.5b`` (default), ``llamacpp:qwen2.5-coder-0.5b``,
+``llamacpp:/path/to/model.gguf`` or ``ollama:<model>``. A llama.cpp model is loaded once per
+process and shared by every question.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+
+from rag.config import Settings, set_offline_env
+from rag.models import resolve_gguf
+
+
+class LLMError(RuntimeError):
+    """The chat backend can't be used; one line for the user."""
+
+
+_LLAMA: dict[tuple, BaseChatModel] = {}
+
+
+def parse_llm(spec: str) -> tuple[str, str]:
+    backend, _, name = spec.partition(":")
+    if backend not in ("llamacpp", "ollama") or not name:
+        raise LLMError(f"unknown LLM {spec!r}: use llamacpp:<name or .gguf path> or ollama:<model>")
+    return backend, name
+
+
+def _llamacpp(settings: Settings, name: str) -> BaseChatModel:
+    path = resolve_gguf(name, settings)
+    key = (str(path), settings.n_ctx, settings.n_threads)
+    if key not in _LLAMA:
+        from langchain_community.chat_models import ChatLlamaCpp
+
+        _LLAMA[key] = ChatLlamaCpp(
+            model_path=str(path),
+            n_ctx=settings.n_ctx,
+            # ChatLlamaCpp defaults to n_batch=8, which halves prompt speed on CPU.
+            n_batch=512,
+            n_threads=settings.n_threads,
+            temperature=0.0,
+            top_p=1.0,
+            max_tokens=384,
+            seed=0,
+            verbose=False,
+        )
+    return _LLAMA[key]
+
+
+def check_ollama(host: str) -> list[str]:
+    """Names of the models the Ollama server has; LLMError naming the host if unreachable."""
+    import ollama
+
+    try:
+        listing = ollama.Client(host=host, timeout=5).list()
+    except Exception as exc:  # httpx/ollama raise many types for "not there"
+        raise LLMError(f"cannot reach Ollama at {host} ({type(exc).__name__})") from exc
+    return [m.model for m in listing.models]
+
+
+def _ollama(settings: Settings, name: str, json_schema: dict[str, Any] | None) -> BaseChatModel:
+    from langchain_ollama import ChatOllama
+
+    models = check_ollama(settings.ollama_host)
+    if name not in models and f"{name}:latest" not in models:
+        raise LLMError(
+            f"Ollama at {settings.ollama_host} has no model {name!r} (has: {', '.join(models) or 'none'})"
+        )
+    return ChatOllama(
+        model=name,
+        base_url=settings.ollama_host,
+        temperature=0.0,
+        seed=0,
+        num_predict=384,
+        format=json_schema,
+    )
+
+
+def get_chat_model(settings: Settings, json_schema: dict[str, Any] | None = None, spec: str | None = None):
+    """The configured chat model; with ``json_schema`` its output is constrained to it."""
+    set_offline_env()
+    backend, name = parse_llm(spec or settings.llm)
+    if backend == "ollama":
+        return _ollama(settings, name, json_schema)
+    model = _llamacpp(settings, name)
+    if json_schema is None:
+        return model
+    # Grammar-constrained decoding in llama.cpp: the output always parses.
+    return model.bind(response_format={"type": "json_object", "schema": json_schema})
+
+
+def model_label(settings: Settings, spec: str | None = None) -> str:
+    return spec or settings.llm

@@ -1,0 +1,242 @@
+"""The question-answering flow, one readable path:
+
+question -> (rewrite follow-up) -> hybrid retrieval -> evidence sentences -> cited JSON draft
+-> verify each sentence against its citations -> Answer (or a quote, or an abstention).
+
+``ask`` returns the final Answer; ``ask_stream`` yields each verified sentence as soon as the
+model has finished writing it, then the Answer.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rag.answerer import DRAFT_SCHEMA, Answerer
+from rag.citations import CitationNumberer, DraftSentence, parse_draft, with_markers
+from rag.config import Settings, load_settings
+from rag.evidence import EvidenceSelector, EvidenceSentence
+from rag.ingest import ensure_index
+from rag.llm import get_chat_model, model_label
+from rag.retriever import HybridRetriever, tokenize
+from rag.store import get_embeddings
+from rag.types import Answer, SentenceCheck
+from rag.verifier import Verdict, Verifier, extract_facts
+
+MAX_QUESTION_CHARS = 2000
+
+
+class QuestionError(ValueError):
+    """The question can't be asked as given; one line for the user."""
+
+
+@dataclass
+class StreamEvent:
+    kind: str  # "status" | "sentence" | "answer"
+    text: str = ""
+    answer: Answer | None = None
+
+
+def abstain_text(question: str) -> str:
+    return f"The articles don't say. None of the indexed passages answers “{question.strip()}”."
+
+
+class RagPipeline:
+    """Configuration in ``__init__``; ``stream()`` runs one question."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        top_k: int | None = None,
+        max_evidence: int = 8,
+        llm: str | None = None,
+    ) -> None:
+        self.settings = settings or load_settings()
+        self.top_k = top_k or self.settings.top_k
+        self.max_evidence = max_evidence
+        self.llm = llm
+
+    def stream(
+        self,
+        question: str,
+        history: list[tuple[str, str]] | None = None,
+        sources: list[str] | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> Iterator[StreamEvent]:
+        question = (question or "").strip()
+        if not question:
+            raise QuestionError("the question is empty")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise QuestionError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+
+        def lap(name: str, since: float) -> float:
+            now = time.perf_counter()
+            timings[name] = round(now - since, 3)
+            return now
+
+        settings = self.settings
+        ensure_index(settings)
+        chat = get_chat_model(settings, spec=self.llm)
+        t = lap("load", t0)
+        standalone = question
+        if history:
+            yield StreamEvent("status", "Rewriting the follow-up question…")
+            from rag.rewriter import QuestionRewriter
+
+            standalone = QuestionRewriter(chat).run(question, history)
+            t = lap("rewrite", t)
+
+        yield StreamEvent("status", "Searching the articles…")
+        passages = HybridRetriever(settings).run(
+            standalone, k=self.top_k, sources=sources, date_from=date_from, date_to=date_to
+        )
+        t = lap("retrieve", t)
+        embeddings = get_embeddings(settings)
+        evidence = EvidenceSelector(embeddings, max_sentences=self.max_evidence).run(standalone, passages)
+        t = lap("evidence", t)
+        answer = Answer(
+            question=question,
+            text="",
+            answerable=False,
+            passages=passages,
+            standalone_question=standalone if standalone != question else None,
+            model=model_label(settings, self.llm),
+        )
+        if not evidence:
+            answer.text, answer.kind = abstain_text(standalone), "abstain"
+            timings["total"] = round(time.perf_counter() - t0, 3)
+            answer.timings = timings
+            yield StreamEvent("answer", answer.text, answer)
+            return
+
+        yield StreamEvent("status", "Writing a cited answer…")
+        answerer = Answerer(get_chat_model(settings, json_schema=DRAFT_SCHEMA, spec=self.llm))
+        verifier = Verifier(embeddings)
+        numberer = CitationNumberer()
+        by_number = {ev.number: ev for ev in evidence}
+        verdicts: list[tuple[Verdict, list[int]]] = []  # with the final citation numbers
+        raw = ""
+        verify_time = 0.0
+        first_token = None
+
+        def judge(sentences: list[DraftSentence]) -> Iterator[StreamEvent]:
+            nonlocal verify_time
+            for s in sentences:
+                v0 = time.perf_counter()
+                verdict = verifier.run(s, evidence, standalone)
+                verify_time += time.perf_counter() - v0
+                nums = []
+                if verdict.status in ("verified", "repaired"):
+                    nums = [numberer.number(by_number[n]) for n in verdict.cites]
+                    yield StreamEvent("sentence", with_markers(verdict.text, nums))
+                verdicts.append((verdict, nums))
+
+        done = 0
+        for piece in answerer.stream(standalone, evidence):
+            if first_token is None:
+                first_token = time.perf_counter()
+            raw += piece
+            draft = parse_draft(raw, partial=True)
+            if not draft.answerable:
+                continue
+            # All but the last sentence are finished while the model is still writing.
+            finished = draft.sentences[:-1]
+            if len(finished) > done:
+                yield from judge(finished[done:])
+                done = len(finished)
+        t_gen_end = time.perf_counter()
+        timings["generate"] = round(t_gen_end - t - verify_time, 3)
+        if first_token is not None:
+            timings["first_token"] = round(first_token - t0, 3)
+        draft = parse_draft(raw)
+        if draft.answerable:
+            yield from judge(draft.sentences[done:])
+        timings["verify"] = round(verify_time, 3)
+
+        answer.raw_output = raw
+        answer.citations = numberer.citations
+        self._finish(answer, draft.answerable, verdicts, evidence, standalone, numberer)
+        timings["total"] = round(time.perf_counter() - t0, 3)
+        answer.timings = timings
+        yield StreamEvent("answer", answer.text, answer)
+
+    @staticmethod
+    def _finish(
+        answer: Answer,
+        answerable: bool,
+        verdicts: list[tuple[Verdict, list[int]]],
+        evidence: list[EvidenceSentence],
+        question: str,
+        numberer: CitationNumberer,
+    ) -> None:
+        parts: list[str] = []
+        for v, nums in verdicts:
+            if v.status in ("verified", "repaired"):
+                parts.append(with_markers(v.text, nums))
+                answer.checks.append(SentenceCheck(v.text, nums, v.status, v.reason))
+            elif v.status == "gap":
+                parts.append(v.text)
+                answer.checks.append(SentenceCheck(v.text, [], "gap", v.reason))
+            else:
+                answer.checks.append(
+                    SentenceCheck(v.text, [], "dropped", f"{v.reason} (cited evidence {v.cites})")
+                )
+        supported = any(c.status in ("verified", "repaired") for c in answer.checks)
+        if answerable and supported:
+            answer.text, answer.kind, answer.answerable = " ".join(parts), "answer", True
+            return
+        gaps = " ".join(c.text for c in answer.checks if c.status == "gap")
+        quote = _best_quote(evidence, question) if answerable else None
+        if quote is not None:
+            n = numberer.number(quote)
+            answer.citations = numberer.citations
+            lead = gaps or "The articles don't state this directly."
+            answer.text = f"{lead} The closest passage says: “{quote.text}” [{n}]"
+            answer.kind = "quote"
+        else:
+            answer.text = gaps or abstain_text(question)
+            answer.kind = "abstain"
+        answer.answerable = False
+
+
+def _best_quote(evidence: list[EvidenceSentence], question: str) -> EvidenceSentence | None:
+    """The top evidence sentence, if it names what the question is about."""
+    names = set(extract_facts(question).names)
+    q_toks = set(tokenize(question))
+    for ev in sorted(evidence, key=lambda e: -e.score):
+        ev_toks = set(tokenize(ev.text))
+        if names and any(set(n.split()) <= ev_toks for n in names):
+            return ev
+        if not names and len(q_toks & ev_toks) >= max(2, len(q_toks) // 2):
+            return ev
+    return None
+
+
+_PIPELINES: dict[tuple, RagPipeline] = {}
+
+
+def ask_stream(
+    question: str, history: list[tuple[str, str]] | None = None, **options
+) -> Iterator[StreamEvent]:
+    """Stream an answer: status events, verified sentences, then the final Answer.
+
+    Options: settings, top_k, max_evidence, llm (e.g. "ollama:qwen2.5:7b-instruct"),
+    sources, date_from, date_to.
+    """
+    filters = {k: options.pop(k) for k in ("sources", "date_from", "date_to") if k in options}
+    pipeline = RagPipeline(**options)
+    yield from pipeline.stream(question, history, **filters)
+
+
+def ask(question: str, history: list[tuple[str, str]] | None = None, **options) -> Answer:
+    """Answer a question from the indexed articles, with verified citations."""
+    answer = None
+    for event in ask_stream(question, history, **options):
+        if event.kind == "answer":
+            answer = event.answer
+    assert answer is not None
+    return answer

@@ -1,0 +1,477 @@
+"""Check each draft sentence against the evidence it cites, before anything is shown.
+
+A sentence is kept only when
+  1. it cites evidence that was given to the model,
+  2. every date, number and name in it occurs in the cited sentences (or in the question,
+     for names the user introduced), a date counting as present when it is the cited
+     article's publication date or a weekday the article's date resolves,
+  3. each date or number sits in a cited sentence that also names the question's subject
+     when the answer sentence does: "Rawa was retaken on November 3" citing a sentence about
+     al-Qaim's November 3 fails, even though both words occur somewhere in the evidence, and
+  4. its wording overlaps the cited sentences (tokens or embedding similarity).
+A failing sentence is repaired when other evidence sentences hold all of its facts (its
+citations are replaced), otherwise dropped. An allegation cited without attribution gets
+"According to <article>". The verdicts are recorded so the eval and the UI can show them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+
+from rag.citations import DraftSentence
+from rag.evidence import EvidenceSentence
+from rag.metadata import MONTHS
+from rag.retriever import tokenize
+
+NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+} | {
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "dozen": 12,
+}
+_SCALE = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DATE_MD = re.compile(
+    rf"\b({_MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+((?:19|20)\d\d))?", re.I
+)
+_DATE_DM = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_NAMES})\b\.?(?:,?\s+((?:19|20)\d\d))?", re.I
+)
+_MONTH_YEAR = re.compile(rf"\b({_MONTH_NAMES})\.?(?:\s+((?:19|20)\d\d))?\b", re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_NUMBER = re.compile(
+    r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(%|percent|thousand|million|billion))?", re.I
+)
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")(?:[\s-]+(thousand|million|billion))?\b", re.I)
+_NAME_WORD = r"(?:al-|el-|ad-|as-)?[A-Z][\w’'.-]*\w"
+_ENTITY = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD})*")
+
+# Capitalised words that are not names.
+_NOT_NAMES = (
+    frozenset(
+        [
+            "the",
+            "a",
+            "an",
+            "in",
+            "on",
+            "at",
+            "by",
+            "for",
+            "according",
+            "it",
+            "its",
+            "they",
+            "their",
+            "he",
+            "she",
+            "his",
+            "her",
+            "this",
+            "that",
+            "these",
+            "those",
+            "there",
+            "as",
+            "after",
+            "before",
+            "while",
+            "since",
+            "both",
+            "no",
+            "yes",
+            "not",
+            "some",
+            "many",
+            "most",
+            "all",
+            "any",
+            "each",
+            "several",
+            "other",
+            "but",
+            "and",
+            "or",
+            "so",
+            "if",
+            "when",
+            "where",
+            "what",
+            "who",
+            "which",
+            "why",
+            "how",
+            "however",
+            "also",
+            "then",
+            "than",
+            "only",
+            "despite",
+            "although",
+            "though",
+            "with",
+            "without",
+            "from",
+            "into",
+            "over",
+            "under",
+            "about",
+            "during",
+            "against",
+            "between",
+            "among",
+            "i",
+            "we",
+            "you",
+            "our",
+            "us",
+            "your",
+            "my",
+            "me",
+            "mr",
+            "mrs",
+            "ms",
+            "dr",
+            "lt",
+            "gen",
+            "prime",
+            "minister",
+            "president",
+            "first",
+            "last",
+            "one",
+            "article",
+            "articles",
+            "evidence",
+            "source",
+            "sources",
+        ]
+    )
+    | set(WEEKDAYS)
+    | set(MONTHS)
+)
+# One group, several spellings: an answer may say "ISIS" where the article says "Islamic State".
+ALIASES = [
+    {"isis", "is", "isil", "islamic state", "daesh"},
+    {"us", "united states", "america", "american", "u s"},
+    {"uk", "united kingdom", "britain", "british"},
+]
+_HEDGE = re.compile(
+    r"\b(alleged(?:ly)?|claim(?:s|ed)?|reportedly|accus\w+|purported(?:ly)?|"
+    r"according to)\b",
+    re.I,
+)
+_ATTRIBUTED = re.compile(
+    r"\b(according to|alleg\w*|claim\w*|report\w*|said|says|stated|"
+    r"accus\w*|purport\w*)\b",
+    re.I,
+)
+_GAP = re.compile(
+    r"\b(articles?|evidence|sources?|texts?|reports?)\b[^.]*\b(do(?:es)?\s*n[o’']t|did\s*n[o’']t|"
+    r"do(?:es)? not)\s+(say|state|give|mention|specify|provide|include|report|indicate)"
+    r"|\b(is|are|was|were)\s+not\s+(given|stated|mentioned|specified|provided|reported)\b",
+    re.I,
+)
+
+
+def _norm_name(text: str) -> str:
+    text = text.lower().replace("’s", "").replace("'s", "")
+    text = re.sub(r"[’'`.]", "", text)
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+@dataclass
+class Facts:
+    dates: set[tuple[int, int]] = field(default_factory=set)  # (month, day)
+    months: set[int] = field(default_factory=set)
+    years: set[int] = field(default_factory=set)
+    numbers: set[float] = field(default_factory=set)
+    names: list[str] = field(default_factory=list)
+    initial_name: str | None = None  # a capitalised first word: a name, or just "Approximately"
+
+    @property
+    def anchored(self) -> bool:
+        """Has a date or number, the kind of fact a small model borrows from a neighbour."""
+        return bool(self.dates or self.numbers)
+
+
+def _num(text: str, unit: str | None) -> float:
+    value = float(text.replace(",", ""))
+    return value * _SCALE.get((unit or "").lower(), 1)
+
+
+def extract_facts(text: str) -> Facts:
+    """Dates, numbers and capitalised names in a sentence, normalised for comparison."""
+    facts = Facts()
+    rest = text
+    for rx, mi, di, yi in ((_DATE_MD, 1, 2, 3), (_DATE_DM, 2, 1, 3)):
+        for m in rx.finditer(rest):
+            day = int(m.group(di))
+            if 1 <= day <= 31:
+                facts.dates.add((MONTHS[m.group(mi).lower()], day))
+                if m.group(yi):
+                    facts.years.add(int(m.group(yi)))
+                rest = rest.replace(m.group(0), " ", 1)
+    for m in _MONTH_YEAR.finditer(rest):
+        word = m.group(1).lower()
+        # "may" is usually the verb; "in May" / "May 2017" are the month.
+        if word == "may" and not m.group(2) and not m.group(1)[0].isupper():
+            continue
+        if word == "may" and not m.group(2):
+            continue
+        facts.months.add(MONTHS[word])
+        if m.group(2):
+            facts.years.add(int(m.group(2)))
+        rest = rest.replace(m.group(0), " ", 1)
+    for m in _YEAR.finditer(rest):
+        facts.years.add(int(m.group(0)))
+    rest = _YEAR.sub(" ", rest)
+    for m in _NUMBER.finditer(rest):
+        facts.numbers.add(_num(m.group(1), m.group(2)))
+    for m in _NUMBER_WORD.finditer(rest):
+        facts.numbers.add(float(NUMBER_WORDS[m.group(1).lower()]) * _SCALE.get((m.group(2) or "").lower(), 1))
+    for m in _ENTITY.finditer(text):
+        words = _norm_name(m.group(0)).split()
+        while words and words[0] in _NOT_NAMES:  # "The U.S. Army" -> "us army"
+            words.pop(0)
+        name = " ".join(words)
+        if name and name not in _NOT_NAMES and not name.isdigit():
+            facts.names.append(name)
+            if m.start() == len(text) - len(text.lstrip()):
+                facts.initial_name = name
+    return facts
+
+
+def _weekday_dates(text: str, published: str | None) -> set[tuple[int, int]]:
+    """Resolve 'on Thursday' against the article's publication date (the latest such day)."""
+    if not published:
+        return set()
+    pub = date.fromisoformat(published)
+    out = set()
+    for i, name in enumerate(WEEKDAYS):
+        if re.search(rf"\b{name}\b", text, re.I):
+            back = (pub.weekday() - i) % 7
+            d = pub - timedelta(days=back)
+            out.add((d.month, d.day))
+    return out
+
+
+@dataclass
+class _EvidenceFacts:
+    ev: EvidenceSentence
+    facts: Facts
+    names: set[str]  # normalised, aliases expanded; includes the article title and date
+    own_names: set[str]  # from the sentence alone: what the sentence is about
+    tokens: set[str]
+
+
+def _expand(names: set[str], text_norm: str) -> set[str]:
+    out = set(names)
+    for group in ALIASES:
+        if any(a in out or f" {a} " in f" {text_norm} " for a in group):
+            out |= group
+    return out
+
+
+def _evidence_facts(ev: EvidenceSentence) -> _EvidenceFacts:
+    header = ev.passage.date or ""
+    facts = extract_facts(ev.text)
+    if ev.passage.date:
+        pub = date.fromisoformat(ev.passage.date)
+        facts.dates.add((pub.month, pub.day))
+        facts.months.add(pub.month)
+        facts.years.add(pub.year)
+        facts.dates |= _weekday_dates(ev.text, ev.passage.date)
+    for d in list(facts.dates):
+        facts.months.add(d[0])
+    text_norm = _norm_name(ev.text + " " + ev.passage.title + " " + header)
+    names = _expand(set(text_norm.split()) | set(facts.names), text_norm)
+    own_norm = _norm_name(ev.text)
+    own = _expand(set(own_norm.split()) | set(facts.names), own_norm)
+    return _EvidenceFacts(ev, facts, names, own, set(tokenize(ev.text + " " + ev.passage.title)))
+
+
+def _name_in(name: str, names: set[str]) -> bool:
+    if name in names:
+        return True
+    parts = name.split()
+    # "Iraqi" ~ "Iraq", "Kurdish" ~ "Kurds": share a 4+ letter stem.
+    return all(
+        any(
+            p == n or (len(p) >= 4 and len(n) >= 4 and (p.startswith(n[:4]) and n.startswith(p[:4])))
+            for n in names
+        )
+        for p in parts
+    )
+
+
+@dataclass
+class Verdict:
+    text: str
+    cites: list[int]  # evidence numbers
+    status: str  # verified | repaired | dropped | gap
+    reason: str = ""
+
+
+class Verifier:
+    """Configuration in ``__init__``; ``run`` judges a draft sentence by sentence."""
+
+    def __init__(self, embeddings=None, min_overlap: float = 0.4, min_cosine: float = 0.55) -> None:
+        self.embeddings = embeddings
+        self.min_overlap = min_overlap
+        self.min_cosine = min_cosine
+
+    def _missing(self, facts: Facts, cited: list[_EvidenceFacts], allowed: set[str]) -> list[str]:
+        dates = set().union(*(c.facts.dates for c in cited)) if cited else set()
+        months = set().union(*(c.facts.months for c in cited)) if cited else set()
+        years = set().union(*(c.facts.years for c in cited)) if cited else set()
+        numbers = set().union(*(c.facts.numbers for c in cited)) if cited else set()
+        names = set().union(*(c.names for c in cited)) if cited else set()
+        missing = [f"date {m}/{d}" for m, d in facts.dates if (m, d) not in dates]
+        missing += [f"month {m}" for m in facts.months if m not in months]
+        missing += [f"year {y}" for y in facts.years if y not in years]
+        missing += [f"number {n:g}" for n in facts.numbers if n not in numbers]
+        missing += [f"name {n!r}" for n in facts.names if not _name_in(n, names | allowed)]
+        return missing
+
+    @staticmethod
+    def _unanchored(facts: Facts, cited: list[_EvidenceFacts], focus: set[str]) -> list[str]:
+        """Dates/numbers not stated beside the question's subject in one cited sentence."""
+        subject = {n for n in facts.names if n in focus and not any(n in g for g in ALIASES)}
+        if not subject:
+            return []
+        out = []
+        for kind, values in (("date", facts.dates), ("number", facts.numbers)):
+            for v in values:
+                holders = [c for c in cited if v in (c.facts.dates if kind == "date" else c.facts.numbers)]
+                if holders and not any(all(_name_in(s, c.own_names) for s in subject) for c in holders):
+                    out.append(f"{kind} not stated about {', '.join(sorted(subject))}")
+        return out
+
+    def _overlap_ok(self, text: str, cited: list[_EvidenceFacts]) -> tuple[bool, str]:
+        toks = set(tokenize(text))
+        if not toks:
+            return True, ""
+        ev_toks = set().union(*(c.tokens for c in cited))
+        overlap = len(toks & ev_toks) / len(toks)
+        if overlap >= self.min_overlap:
+            return True, ""
+        if self.embeddings is not None:
+            vecs = np.asarray(self.embeddings.embed_documents([text] + [c.ev.text for c in cited]))
+            cos = float(max(vecs[1:] @ vecs[0]))
+            if cos >= self.min_cosine:
+                return True, ""
+            return False, f"wording not supported (overlap {overlap:.2f}, cosine {cos:.2f})"
+        return False, f"wording not supported (overlap {overlap:.2f})"
+
+    def _check(
+        self, text: str, facts: Facts, cited: list[_EvidenceFacts], allowed: set[str], focus: set[str]
+    ) -> list[str]:
+        problems = self._missing(facts, cited, allowed) + self._unanchored(facts, cited, focus)
+        if not problems:
+            ok, why = self._overlap_ok(text, cited)
+            if not ok:
+                problems.append(why)
+        return problems
+
+    def _repair(
+        self, text: str, facts: Facts, table: dict[int, _EvidenceFacts], allowed: set[str], focus: set[str]
+    ) -> list[int] | None:
+        """Smallest set of evidence sentences (at most two) that passes every check."""
+        numbers = sorted(table)
+        for n in numbers:
+            if not self._check(text, facts, [table[n]], allowed, focus):
+                return [n]
+        for i, a in enumerate(numbers):
+            for b in numbers[i + 1 :]:
+                if not self._check(text, facts, [table[a], table[b]], allowed, focus):
+                    return [a, b]
+        return None
+
+    def run(self, sentence: DraftSentence, evidence: list[EvidenceSentence], question: str) -> Verdict:
+        table = {ev.number: _evidence_facts(ev) for ev in evidence}
+        q_facts = extract_facts(question)
+        q_norm = _norm_name(question)
+        allowed = _expand(set(q_facts.names), q_norm)
+        focus = set(q_facts.names)
+        text = sentence.text.strip()
+        facts = extract_facts(text)
+        known = set().union(*(set(e.facts.names) for e in table.values())) if table else set()
+        if facts.initial_name and not _name_in(facts.initial_name, known | allowed):
+            # Its first word may be an ordinary word capitalised by position ("Approximately");
+            # the rest of a capitalised run ("General Smith" -> "smith") is still a name.
+            i = facts.names.index(facts.initial_name)
+            rest = facts.initial_name.split()[1:]
+            if rest:
+                facts.names[i] = " ".join(rest)
+            else:
+                facts.names.pop(i)
+        if _GAP.search(text) and not facts.anchored:
+            return Verdict(text, [], "gap", "states what the articles do not say")
+        valid = [n for n in sentence.cites if n in table]
+        invalid = [n for n in sentence.cites if n not in table]
+        problems = []
+        if invalid:
+            problems.append(f"cites evidence that was not given: {invalid}")
+        if valid:
+            problems += self._check(text, facts, [table[n] for n in valid], allowed, focus)
+        else:
+            problems.append("no citation")
+        status, cites = "verified", valid
+        if problems:
+            repaired = self._repair(text, facts, table, allowed, focus)
+            if repaired is None:
+                return Verdict(text, valid, "dropped", "; ".join(problems))
+            status, cites = "repaired", repaired
+        text = self._attribute(text, [table[n] for n in cites])
+        return Verdict(text, cites, status, "; ".join(problems))
+
+    @staticmethod
+    def _attribute(text: str, cited: list[_EvidenceFacts]) -> str:
+        """Prefix 'According to <article>' when the cited evidence is an allegation."""
+        hedged = [c for c in cited if _HEDGE.search(c.ev.text)]
+        if not hedged or _ATTRIBUTED.search(text):
+            return text
+        title = hedged[0].ev.passage.title
+        first, _, rest = text.partition(" ")
+        if first.lower() in _NOT_NAMES:
+            first = first.lower()
+        return f'According to "{title}", {first} {rest}'.rstrip()
