@@ -89,6 +89,9 @@ def parse_draft(raw: str, partial: bool = False) -> Draft:
 
 def with_markers(text: str, numbers: list[int]) -> str:
     """'Hawija fell on Oct. 5.' + [1] -> 'Hawija fell on Oct. 5 [1].'"""
+    text = text.rstrip(" ,;:")
+    if text and text[-1] not in '.!?"”’)':
+        text += "."
     if not numbers:
         return text
     markers = "".join(f"[{n}]" for n in numbers)

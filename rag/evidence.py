@@ -21,6 +21,12 @@ _ABBREV = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|Lt|Gen|Col|Sgt|St|No|"
     r"Prof|Sen|Rep|Gov|vs|etc|U\.S|U\.N|U\.K|E\.U|[A-Z])\.$"
 )
+# A sentence that leans on the one before it is shown with it: "On the same day, the Syrian
+# Army recaptured Deir ez-Zor" means nothing without the sentence that names the day.
+_ANAPHORIC = re.compile(
+    r"^(It|Its|They|Their|This|That|These|Those|He|She|His|Her|There|The same|On the same day|"
+    r"Shortly thereafter|Some of the|The group|The city|The town|The operation|Both)\b"
+)
 _SENT_END = re.compile(r"[.!?][\"”’)]?(?=\s+[\"“(]?[A-Z0-9])|\n+")
 
 
@@ -32,6 +38,7 @@ class EvidenceSentence:
     start: int  # offsets in the cleaned article text
     end: int
     score: float = 0.0
+    context: str = ""  # the sentence before it in the same paragraph, for reference resolution
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -58,7 +65,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 class EvidenceSelector:
     """Score every sentence of the retrieved passages against the question; keep the best."""
 
-    def __init__(self, embeddings, max_sentences: int = 8, min_relative: float = 0.35) -> None:
+    def __init__(self, embeddings, max_sentences: int = 6, min_relative: float = 0.5) -> None:
         self.embeddings = embeddings
         self.max_sentences = max_sentences
         self.min_relative = min_relative
@@ -68,12 +75,19 @@ class EvidenceSelector:
         # sentence ends, the longest copy wins.
         by_end: dict[tuple[str, int], EvidenceSentence] = {}
         for p in passages:
-            for s, e in split_sentences(p.text):
+            spans = split_sentences(p.text)
+            for i, (s, e) in enumerate(spans):
                 if len(tokenize(p.text[s:e])) < 3:
                     continue
+                if i > 0 and _ANAPHORIC.match(p.text[s:e]) and "\n" not in p.text[spans[i - 1][1] : s]:
+                    s = spans[i - 1][0]
                 key = (p.source, p.start + e)
                 if key not in by_end or by_end[key].end - by_end[key].start < e - s:
-                    by_end[key] = EvidenceSentence(0, p.text[s:e], p, p.start + s, p.start + e)
+                    ev = EvidenceSentence(0, p.text[s:e], p, p.start + s, p.start + e)
+                    before = [sp for sp in spans if sp[1] <= s]
+                    if before and "\n" not in p.text[before[-1][1] : s]:
+                        ev.context = p.text[before[-1][0] : before[-1][1]]
+                    by_end[key] = ev
         candidates = list(by_end.values())
         if not candidates:
             return []
@@ -89,9 +103,12 @@ class EvidenceSelector:
         ranked = sorted(candidates, key=lambda c: -c.score)
         best = ranked[0].score
         chosen = [c for c in ranked[: self.max_sentences] if c.score >= self.min_relative * best]
-        # Present in reading order, grouped by article: neighbouring sentences read naturally.
-        order = {p.source: i for i, p in reversed(list(enumerate(passages)))}
-        chosen.sort(key=lambda c: (order[c.passage.source], c.start))
+        # Grouped by article, the most relevant article first (a small model favours what it
+        # reads first); reading order inside an article, so neighbouring sentences read naturally.
+        best_of: dict[str, float] = {}
+        for c in chosen:
+            best_of[c.passage.source] = max(best_of.get(c.passage.source, 0.0), c.score)
+        chosen.sort(key=lambda c: (-best_of[c.passage.source], c.passage.source, c.start))
         for i, c in enumerate(chosen, start=1):
             c.number = i
         return chosen
@@ -105,7 +122,9 @@ def format_evidence(evidence: list[EvidenceSentence]) -> str:
         p = ev.passage
         if p.source != current:
             current = p.source
-            when = f"published {p.date}" if p.date else "publication date not given"
-            lines.append(f'Article "{p.title}" ({when}):')
+            meta = [f"published {p.date}" if p.date else "publication date not given"]
+            if p.author:
+                meta.append(f"by {p.author}")
+            lines.append(f'Source: "{p.title}" ({", ".join(meta)})')
         lines.append(f"[{ev.number}] {ev.text}")
     return "\n".join(lines)

@@ -118,22 +118,31 @@ class RagPipeline:
         verifier = Verifier(embeddings)
         numberer = CitationNumberer()
         by_number = {ev.number: ev for ev in evidence}
-        verdicts: list[tuple[Verdict, list[int]]] = []  # with the final citation numbers
+        verdicts: list[Verdict] = []
+        numbers: dict[int, list[int]] = {}  # id(verdict) -> final citation numbers, once shown
+        state = {"addressed": False, "why": ""}
         raw = ""
         verify_time = 0.0
         first_token = None
 
         def judge(sentences: list[DraftSentence]) -> Iterator[StreamEvent]:
+            """Verify each finished sentence; stream the kept ones once, together, they speak
+            to the question (until then they are held back)."""
             nonlocal verify_time
             for s in sentences:
                 v0 = time.perf_counter()
                 verdict = verifier.run(s, evidence, standalone)
+                verdicts.append(verdict)
+                kept = [v for v in verdicts if v.status in ("verified", "repaired")]
+                if verdict.status in ("verified", "repaired") and not state["addressed"]:
+                    cited = [by_number[n] for v in kept for n in v.cites]
+                    state["addressed"], state["why"] = verifier.addresses(standalone, cited)
                 verify_time += time.perf_counter() - v0
-                nums = []
-                if verdict.status in ("verified", "repaired"):
-                    nums = [numberer.number(by_number[n]) for n in verdict.cites]
-                    yield StreamEvent("sentence", with_markers(verdict.text, nums))
-                verdicts.append((verdict, nums))
+                if state["addressed"]:
+                    for v in kept:
+                        if id(v) not in numbers:
+                            numbers[id(v)] = [numberer.number(by_number[n]) for n in v.cites]
+                            yield StreamEvent("sentence", with_markers(v.text, numbers[id(v)]))
 
         done = 0
         for piece in answerer.stream(standalone, evidence):
@@ -159,7 +168,8 @@ class RagPipeline:
 
         answer.raw_output = raw
         answer.citations = numberer.citations
-        self._finish(answer, draft.answerable, verdicts, evidence, standalone, numberer)
+        self._finish(answer, draft.answerable, state, verdicts, numbers, evidence, standalone,
+                     numberer)
         timings["total"] = round(time.perf_counter() - t0, 3)
         answer.timings = timings
         yield StreamEvent("answer", answer.text, answer)
@@ -168,16 +178,20 @@ class RagPipeline:
     def _finish(
         answer: Answer,
         answerable: bool,
-        verdicts: list[tuple[Verdict, list[int]]],
+        state: dict,
+        verdicts: list[Verdict],
+        numbers: dict[int, list[int]],
         evidence: list[EvidenceSentence],
         question: str,
         numberer: CitationNumberer,
     ) -> None:
         parts: list[str] = []
-        for v, nums in verdicts:
-            if v.status in ("verified", "repaired"):
-                parts.append(with_markers(v.text, nums))
-                answer.checks.append(SentenceCheck(v.text, nums, v.status, v.reason))
+        for v in verdicts:
+            if v.status in ("verified", "repaired") and state["addressed"]:
+                parts.append(with_markers(v.text, numbers[id(v)]))
+                answer.checks.append(SentenceCheck(v.text, numbers[id(v)], v.status, v.reason))
+            elif v.status in ("verified", "repaired"):
+                answer.checks.append(SentenceCheck(v.text, [], "dropped", state["why"]))
             elif v.status == "gap":
                 parts.append(v.text)
                 answer.checks.append(SentenceCheck(v.text, [], "gap", v.reason))

@@ -125,6 +125,7 @@ def _passage(cid: str, text: str, meta: dict[str, Any]) -> Passage:
         text=text,
         start=int(meta.get("start", 0)),
         end=int(meta.get("end", 0)),
+        author=meta.get("author") or None,
     )
 
 

@@ -62,6 +62,7 @@ class Passage:
     bm25_score: float | None = None
     dense_rank: int | None = None
     bm25_rank: int | None = None
+    author: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

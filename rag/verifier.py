@@ -238,10 +238,23 @@ def _num(text: str, unit: str | None) -> float:
     return value * _SCALE.get((unit or "").lower(), 1)
 
 
+_ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
+_SPLIT_THOUSANDS = re.compile(r"(\d),\s+(\d{3})\b")
+
+
+def normalise_numbers(text: str) -> str:
+    """'50, 000' (a tokenizer artefact of small models) -> '50,000'."""
+    return _SPLIT_THOUSANDS.sub(r"\1,\2", text)
+
+
 def extract_facts(text: str) -> Facts:
     """Dates, numbers and capitalised names in a sentence, normalised for comparison."""
     facts = Facts()
     rest = text
+    for m in _ISO_DATE.finditer(rest):
+        facts.dates.add((int(m.group(2)), int(m.group(3))))
+        facts.years.add(int(m.group(1)))
+    rest = _ISO_DATE.sub(" ", rest)
     for rx, mi, di, yi in ((_DATE_MD, 1, 2, 3), (_DATE_DM, 2, 1, 3)):
         for m in rx.finditer(rest):
             day = int(m.group(di))
@@ -312,7 +325,7 @@ def _expand(names: set[str], text_norm: str) -> set[str]:
 
 
 def _evidence_facts(ev: EvidenceSentence) -> _EvidenceFacts:
-    header = ev.passage.date or ""
+    header = f"{ev.passage.date or ''} {ev.passage.author or ''}"
     facts = extract_facts(ev.text)
     if ev.passage.date:
         pub = date.fromisoformat(ev.passage.date)
@@ -343,6 +356,29 @@ def _name_in(name: str, names: set[str]) -> bool:
     )
 
 
+# Words that say what kind of answer is wanted, not what it is about.
+_ASKING = frozenset(tokenize(
+    "many much long far often what which who whom whose when where why how date exactly "
+    "according article articles say says said report reported happen happened tell know "
+    "give given name named kind type al el"
+))
+
+
+def question_terms(question: str) -> set[str]:
+    return {t for t in tokenize(question) if t not in _ASKING}
+
+
+def _alias_tokens(text: str) -> set[str]:
+    """Tokens of every alias of a name in the text: 'Islamic State' also counts as 'isis'."""
+    norm = f" {_norm_name(text)} "
+    out: set[str] = set()
+    for group in ALIASES:
+        if any(f" {a} " in norm for a in group):
+            for a in group:
+                out.update(tokenize(a))
+    return out
+
+
 @dataclass
 class Verdict:
     text: str
@@ -354,10 +390,13 @@ class Verdict:
 class Verifier:
     """Configuration in ``__init__``; ``run`` judges a draft sentence by sentence."""
 
-    def __init__(self, embeddings=None, min_overlap: float = 0.4, min_cosine: float = 0.55) -> None:
+    def __init__(self, embeddings=None, min_overlap: float = 0.4, min_cosine: float = 0.55,
+                 min_coverage: float = 0.5, min_question_cosine: float = 0.7) -> None:
         self.embeddings = embeddings
         self.min_overlap = min_overlap
         self.min_cosine = min_cosine
+        self.min_coverage = min_coverage
+        self.min_question_cosine = min_question_cosine
 
     def _missing(self, facts: Facts, cited: list[_EvidenceFacts], allowed: set[str]) -> list[str]:
         dates = set().union(*(c.facts.dates for c in cited)) if cited else set()
@@ -432,7 +471,7 @@ class Verifier:
         q_norm = _norm_name(question)
         allowed = _expand(set(q_facts.names), q_norm)
         focus = set(q_facts.names)
-        text = sentence.text.strip()
+        text = normalise_numbers(sentence.text.strip())
         facts = extract_facts(text)
         known = set().union(*(set(e.facts.names) for e in table.values())) if table else set()
         if facts.initial_name and not _name_in(facts.initial_name, known | allowed):
@@ -463,6 +502,39 @@ class Verifier:
             status, cites = "repaired", repaired
         text = self._attribute(text, [table[n] for n in cites])
         return Verdict(text, cites, status, "; ".join(problems))
+
+    def addresses(self, question: str, cited: list[EvidenceSentence]) -> tuple[bool, str]:
+        """Does the cited evidence, taken together, speak to what the question asks?
+
+        A true sentence about the right town can still leave the question unanswered ("How many
+        civilians died in Hawija?" -> "Hawija was taken on Oct. 5"). Most of the question's
+        content words must occur in the cited sentences, or one of them must be very close to
+        the question in embedding space (paraphrases: "retaken" / "recaptured")."""
+        if not cited:
+            return False, "no cited evidence"
+        # The sentence before each cited one counts: "50,000 civilians remain in the two towns"
+        # is about the towns its previous sentence names.
+        ev_text = " ".join(f"{c.context} {c.text}" for c in cited)
+        ev_names = _expand(set(_norm_name(ev_text).split()), _norm_name(ev_text))
+        subjects = [n for n in extract_facts(question).names if not any(n in g for g in ALIASES)]
+        absent = [n for n in subjects if not _name_in(n, ev_names)]
+        if absent:
+            return False, f"does not address the question: cited passages never mention {absent}"
+        q = question_terms(question)
+        if not q:
+            return True, ""
+        ev = set(tokenize(ev_text)) | _alias_tokens(ev_text)
+        coverage = len(q & ev) / len(q)
+        if coverage >= self.min_coverage:
+            return True, ""
+        if self.embeddings is not None:
+            vecs = np.asarray(self.embeddings.embed_documents([question] + [c.text for c in cited]))
+            cos = float(max(vecs[1:] @ vecs[0]))
+            if cos >= self.min_question_cosine:
+                return True, ""
+            return False, (f"does not address the question (covers {coverage:.0%} of its terms, "
+                           f"{sorted(q - ev)} missing; cosine {cos:.2f})")
+        return False, f"does not address the question (covers {coverage:.0%}; missing {sorted(q - ev)})"
 
     @staticmethod
     def _attribute(text: str, cited: list[_EvidenceFacts]) -> str:

@@ -100,7 +100,8 @@ def test_parse_partial_and_prose_and_refusal():
 def test_markers():
     assert strip_markers("Rawa fell [1, 2] quickly [3].") == ("Rawa fell quickly.", [1, 2, 3])
     assert with_markers("Hawija fell on Oct. 5.", [1, 2]) == "Hawija fell on Oct. 5 [1][2]."
-    assert with_markers("No final stop", [4]) == "No final stop [4]"
+    assert with_markers("No final stop", [4]) == "No final stop [4]."
+    assert with_markers("Trailing comma,", [2]) == "Trailing comma [2]."
 
 
 def test_numberer_renumbers_in_order_of_use():

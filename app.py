@@ -1,0 +1,235 @@
+"""The Gradio chat: cited answers with readable sources, document management, eval report.
+
+    python app.py [--host 127.0.0.1] [--port 7860]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rag.config import Settings, load_settings, set_offline_env
+
+set_offline_env()
+
+import gradio as gr  # noqa: E402  (after the offline environment is set)
+
+from rag.ingest import ensure_index, ingest_paths, list_documents, remove_source  # noqa: E402
+from rag.loaders import SUPPORTED  # noqa: E402
+from rag.models import KNOWN_GGUF  # noqa: E402
+from rag.pipeline import QuestionError, ask_stream  # noqa: E402
+from rag.render import CSS, answer_markdown, retrieval_html, sources_html  # noqa: E402
+
+EMPTY_SOURCES = "<p class='meta'>Sources for each answer appear here, with the quoted sentence highlighted.</p>"
+
+
+def available_models(settings: Settings) -> list[str]:
+    """The configured model, installed GGUF models, and an Ollama server's models if reachable."""
+    models = [settings.llm]
+    for name, spec in KNOWN_GGUF.items():
+        if (settings.models_dir / spec.filename).exists():
+            models.append(f"llamacpp:{name}")
+    try:
+        from rag.llm import check_ollama
+
+        models += [f"ollama:{m}" for m in check_ollama(settings.ollama_host)]
+    except Exception:  # no Ollama server: simply not offered
+        pass
+    return list(dict.fromkeys(models))
+
+
+def example_questions(settings: Settings, limit: int = 4) -> list[str]:
+    """Starter questions drawn from the indexed articles' titles."""
+    docs = list_documents(settings)
+    out = []
+    for d in docs[:limit]:
+        title = d["title"].rstrip(" …")
+        out.append(f"What does the article “{title}” report?")
+    return out
+
+
+def documents_table(settings: Settings) -> list[list[Any]]:
+    return [[d["source"], d["title"], d["date"] or "not stated", d["chunks"]] for d in list_documents(settings)]
+
+
+def latest_report(settings: Settings) -> tuple[str, list[str]]:
+    """Markdown of the newest eval report and its plots, or how to make one."""
+    root = settings.reports_dir
+    runs = sorted((p for p in root.glob("*") if p.is_dir()), reverse=True) if root.exists() else []
+    for run in runs:
+        md = [p for p in (run / "report.md", run / "answers.md", run / "retrieval.md") if p.exists()]
+        if md:
+            text = "\n\n".join(p.read_text(encoding="utf-8") for p in md)
+            plots = sorted(str(p) for p in run.glob("*.png"))
+            return f"### Latest report: `{run.name}`\n\n{text}", plots
+    return (
+        "No evaluation report yet. Run `rag eval` (answers, about 15 minutes on 2 cores) or "
+        "`rag eval --retrieval` (retrieval only, under a minute); the newest report shows here.",
+        [],
+    )
+
+
+def build_app(settings: Settings | None = None) -> gr.Blocks:
+    settings = settings or load_settings()
+    ensure_index(settings)
+    models = available_models(settings)
+
+    def respond(question: str, chat: list[dict], history: list, turn_sources: str,
+                model: str, k: int, details: bool):
+        """Stream one answer into the chat; the sources panel and state update at the end."""
+        chat = list(chat or [])
+        history = list(history or [])
+        question = (question or "").strip()
+        if not question:
+            yield chat, history, turn_sources, gr.update(), ""
+            return
+        turn = len(history) + 1
+        chat.append({"role": "user", "content": question})
+        chat.append({"role": "assistant", "content": "…"})
+        yield chat, history, turn_sources, gr.update(), ""
+        streamed: list[str] = []
+        try:
+            for event in ask_stream(question, history=history, settings=settings, top_k=int(k), llm=model):
+                if event.kind == "status":
+                    chat[-1]["content"] = f"*{event.text}*"
+                elif event.kind == "sentence":
+                    streamed.append(event.text)
+                    chat[-1]["content"] = answer_markdown(" ".join(streamed), turn)
+                elif event.kind == "answer":
+                    a = event.answer
+                    chat[-1]["content"] = answer_markdown(a.text, turn, a.kind)
+                    history.append((question, a.text))
+                    turn_sources = sources_html(a, turn) + (turn_sources or "")
+                    detail = retrieval_html(a.passages) if details else ""
+                    if a.standalone_question and details:
+                        detail = f"<p>Searched for: <b>{a.standalone_question}</b></p>" + detail
+                    yield chat, history, turn_sources, gr.update(value=detail), ""
+                    return
+                yield chat, history, turn_sources, gr.update(), ""
+        except (QuestionError, RuntimeError, ValueError) as exc:
+            chat[-1]["content"] = f"⚠️ {str(exc).splitlines()[0]}"
+            yield chat, history, turn_sources, gr.update(), ""
+
+    def new_chat():
+        return [], [], EMPTY_SOURCES, "", ""
+
+    def upload(files: list[str] | None, progress=gr.Progress()):
+        if not files:
+            return documents_table(settings), gr.update(), "No files selected."
+        paths = [Path(f) for f in files]
+
+        def step(done: int, total: int, name: str) -> None:
+            progress((done, total), desc=f"Indexing {name}" if name else "Done")
+
+        report = ingest_paths(paths, settings, progress=step)
+        msg = report.summary() + ("".join(f"\n⚠️ {e}" for e in report.errors))
+        sources = [d["source"] for d in list_documents(settings)]
+        return documents_table(settings), gr.update(choices=sources), msg
+
+    def remove(source: str | None):
+        if not source:
+            return documents_table(settings), gr.update(), "Choose a document first."
+        n = remove_source(source, settings)
+        sources = [d["source"] for d in list_documents(settings)]
+        return documents_table(settings), gr.update(choices=sources, value=None), f"Removed {source} ({n} chunks)."
+
+    def answer_question(question: str, history_json: str = "[]") -> str:
+        """API: one answer as JSON (text, answerable, kind, citations, checks, timings)."""
+        try:
+            history = [tuple(t) for t in json.loads(history_json or "[]")]
+        except ValueError:
+            return json.dumps({"error": "history_json must be a JSON list of [question, answer] pairs"})
+        final = None
+        for event in ask_stream(question, history=history, settings=settings):
+            if event.kind == "answer":
+                final = event.answer
+        data = final.to_dict() if final else {}
+        data.pop("passages", None)
+        return json.dumps(data, ensure_ascii=False)
+
+    with gr.Blocks(title="News Q&A — cited answers from your articles") as demo:
+        gr.Markdown("## News Q&A\nAnswers come only from the indexed articles. Every sentence cites "
+                    "the passage it comes from; when the articles don't say, the answer says so.")
+        history = gr.State([])
+        with gr.Tab("Chat"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(
+                        label="Chat", height=480, sanitize_html=True, render_markdown=True,
+                        placeholder="Ask about the articles. Try one of the examples below.",
+                        elem_id="chatbot",
+                    )
+                    with gr.Row():
+                        box = gr.Textbox(placeholder="Ask a question…", show_label=False, scale=5,
+                                         elem_id="question")
+                        send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                    clear = gr.Button("New chat", elem_id="new-chat")
+                    gr.Examples(example_questions(settings), inputs=[box], label="Examples")
+                with gr.Column(scale=2):
+                    sources = gr.HTML(EMPTY_SOURCES, label="Sources", elem_id="sources")
+                    with gr.Accordion("Settings", open=False):
+                        model = gr.Dropdown(models, value=models[0], label="Model")
+                        k = gr.Slider(3, 12, value=settings.top_k, step=1, label="Passages to retrieve")
+                        details = gr.Checkbox(False, label="Show retrieval details")
+                    detail_box = gr.HTML("", elem_id="retrieval-details")
+        with gr.Tab("Documents"):
+            table = gr.Dataframe(documents_table(settings), headers=["file", "title", "date", "chunks"],
+                                 interactive=False, elem_id="documents")
+            files = gr.File(file_count="multiple", file_types=list(SUPPORTED), label="Add documents")
+            add = gr.Button("Index uploaded files")
+            with gr.Row():
+                pick = gr.Dropdown([d["source"] for d in list_documents(settings)], label="Document")
+                delete = gr.Button("Remove from index", variant="stop")
+            status = gr.Markdown("")
+        with gr.Tab("Evaluation"):
+            report_md, plots = latest_report(settings)
+            report = gr.Markdown(report_md)
+            gallery = gr.Gallery(plots, label="Plots", visible=bool(plots))
+            refresh = gr.Button("Reload latest report")
+
+        inputs = [box, chatbot, history, sources, model, k, details]
+        outputs = [chatbot, history, sources, detail_box, box]
+        send.click(respond, inputs, outputs, api_name="respond")
+        box.submit(respond, inputs, outputs, api_visibility="private")
+        clear.click(new_chat, None, [chatbot, history, sources, detail_box, box], api_name="new_chat")
+        add.click(upload, [files], [table, pick, status], api_name="upload")
+        delete.click(remove, [pick], [table, pick, status], api_name="remove_document")
+
+        def reload_report():
+            md, p = latest_report(settings)
+            return md, gr.update(value=p, visible=bool(p))
+
+        refresh.click(reload_report, None, [report, gallery], api_visibility="private")
+        gr.api(answer_question, api_name="answer_question")
+    return demo
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Start the chat on http://HOST:PORT")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=7860)
+    args = parser.parse_args(argv)
+    from rag.cli import _err
+    from rag.llm import LLMError
+    from rag.models import ModelError
+    from rag.store import StoreError
+
+    try:
+        demo = build_app()
+    except (ModelError, StoreError, LLMError) as exc:
+        return _err(str(exc))
+    # System fonts: the default theme's web fonts would be fetched from the internet.
+    theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
+    print(f"Chat running on http://{args.host}:{args.port}", file=sys.stderr)
+    demo.queue(default_concurrency_limit=1).launch(
+        server_name=args.host, server_port=args.port, share=False, css=CSS, theme=theme,
+        show_error=True,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

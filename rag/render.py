@@ -1,0 +1,92 @@
+"""HTML and Markdown for the chat UI. Article text is always escaped: a document can't inject
+markup or script into the page."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from rag.types import Answer, Citation, Passage
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def answer_markdown(answer_text: str, turn: int, kind: str = "answer") -> str:
+    """The chat message: escaped text, each [n] a link that scrolls to its source card."""
+    body = _esc(answer_text)
+    # Markdown would read "[1]" as a link reference; make it a real link to the source card.
+    body = _MARKER.sub(lambda m: f'<a href="#src-{turn}-{m.group(1)}" class="cite">[{m.group(1)}]</a>', body)
+    if kind == "abstain":
+        return f'<div class="abstain">⚠️ <b>Not in the articles.</b> {body}</div>'
+    if kind == "quote":
+        return f'<div class="quote-answer">❝ <b>Quoted, not a verified answer.</b> {body}</div>'
+    return body
+
+
+def _highlighted_passage(c: Citation) -> str:
+    passage, quote = c.passage, c.quote
+    i = passage.find(quote)
+    if i < 0:
+        return f"<p>{_esc(passage)}</p><p><mark>{_esc(quote)}</mark></p>"
+    return (
+        f"<p>{_esc(passage[:i])}<mark class='quote'>{_esc(quote)}</mark>"
+        f"{_esc(passage[i + len(quote) :])}</p>"
+    )
+
+
+def sources_html(answer: Answer, turn: int) -> str:
+    """One card per citation (title, date, file, passage with the quote highlighted), then
+    what verification left out."""
+    parts = [f"<div class='turn' id='turn-{turn}'><h4>Answer {turn}: {_esc(answer.question)}</h4>"]
+    label = {"answer": "verified answer", "quote": "quote only", "abstain": "abstained"}[answer.kind]
+    parts.append(f"<p class='status status-{answer.kind}'>{label}</p>")
+    for c in answer.citations:
+        parts.append(
+            f"<div class='source' id='src-{turn}-{c.number}'>"
+            f"<div class='src-head'><b>[{c.number}] {_esc(c.title)}</b><br>"
+            f"<span class='meta'>{_esc(c.date or 'publication date not given')} · {_esc(c.source)}"
+            f" · chars {c.start}–{c.end}</span></div>{_highlighted_passage(c)}</div>"
+        )
+    checks = [c for c in answer.checks if c.status != "verified"]
+    if checks:
+        parts.append("<details class='checks'><summary>Verification notes</summary><ul>")
+        for c in checks:
+            parts.append(f"<li><b>{_esc(c.status)}</b>: {_esc(c.text)} <i>{_esc(c.reason)}</i></li>")
+        parts.append("</ul></details>")
+    if not answer.citations and answer.kind == "abstain":
+        parts.append("<p class='meta'>No passage supports an answer.</p>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def retrieval_html(passages: list[Passage]) -> str:
+    rows = [
+        "<table class='retrieval'><tr><th>#</th><th>source</th><th>fused</th><th>dense</th>"
+        "<th>bm25</th><th>passage</th></tr>"
+    ]
+    for i, p in enumerate(passages, start=1):
+        rows.append(
+            f"<tr><td>{i}</td><td>{_esc(p.source)}</td><td>{p.score:.4f}</td>"
+            f"<td>{p.dense_score if p.dense_score is not None else '–'}</td>"
+            f"<td>{p.bm25_score if p.bm25_score is not None else '–'}</td>"
+            f"<td>{_esc(p.text[:240])}…</td></tr>"
+        )
+    rows.append("</table>")
+    return "".join(rows)
+
+
+CSS = """
+.abstain { border-left: 4px solid #c77700; background: #fff6e5; padding: 6px 10px; }
+.quote-answer { border-left: 4px solid #7a7a7a; background: #f3f3f3; padding: 6px 10px; }
+a.cite { font-weight: 600; text-decoration: none; }
+.source { border: 1px solid #ddd; border-radius: 6px; padding: 8px; margin: 6px 0; }
+.source:target { outline: 3px solid #f5c400; }
+mark.quote { background: #ffe58a; }
+.meta { color: #666; font-size: 0.85em; }
+.status-answer { color: #1b7f3b; } .status-abstain { color: #c77700; } .status-quote { color: #555; }
+table.retrieval td { vertical-align: top; font-size: 0.85em; }
+"""

@@ -1,0 +1,109 @@
+"""The Gradio app: API through gradio_client, and the page in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT, free_port, wait_for_port
+
+pytestmark = pytest.mark.llm
+SCREENSHOT_DIR = PROJECT_ROOT / ".rag" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def app_url(seeded_settings):
+    port = free_port()
+    env = {**os.environ, "RAG_DATA_DIR": str(seeded_settings.data_dir)}
+    log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)
+    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=PROJECT_ROOT,
+                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port, timeout=180, proc=proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.seek(0)
+        print(log.read()[-3000:])
+
+
+def _ask(url: str, question: str, history: list | None = None) -> dict:
+    from gradio_client import Client
+
+    client = Client(url, verbose=False)
+    raw = client.predict(question, json.dumps(history or []), api_name="/answer_question")
+    return json.loads(raw)
+
+
+def test_api_answer_with_citations(app_url):
+    data = _ask(app_url, "When was Hawija taken from ISIS?")
+    assert data["kind"] == "answer" and "Oct. 5" in data["text"]
+    c = data["citations"][0]
+    assert c["source"] == "000_ca6adfa8eb41c077.txt" and c["title"] == "ISIS is About to be Ousted from Iraq"
+    assert c["date"] == "2017-10-10" and "Hawija" in c["quote"]
+
+
+def test_api_follow_up(app_url):
+    history = [["When did Iraqi security forces retake al-Qaim?",
+                "Iraqi security forces retook al-Qaim district on November 3rd [1]."]]
+    data = _ask(app_url, "What else was recaptured on the same day?", history)
+    assert data["standalone_question"] and "qaim" in data["standalone_question"].lower()
+    assert "Deir" in data["text"], data["text"]
+
+
+@pytest.mark.browser
+def test_browser_chat_shows_sources_and_highlight(app_url):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    chromium, driver_bin = shutil.which("chromium"), shutil.which("chromedriver")
+    assert chromium and driver_bin, "install Debian's chromium and chromium-driver (make test does)"
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = chromium
+    profile = tempfile.mkdtemp(prefix="chromium-")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                 "--disable-sync", "--disable-quic", f"--user-data-dir={profile}",
+                 "--window-size=1400,1000"):
+        opts.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(driver_bin), options=opts)
+    try:
+        driver.get(app_url)
+        wait = WebDriverWait(driver, 240)
+        box = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#question textarea")))
+        box.send_keys("When was Hawija taken from ISIS?")
+        driver.find_element(By.CSS_SELECTOR, "#ask").click()
+        card = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "#sources .source")))
+        assert "ISIS is About to be Ousted from Iraq" in card.text
+        mark = card.find_element(By.CSS_SELECTOR, "mark.quote")
+        assert "Hawija" in mark.text and mark.is_displayed()
+        link = driver.find_element(By.CSS_SELECTOR, "#chatbot a.cite")
+        assert link.get_attribute("href").endswith("#src-1-1")
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        shot = SCREENSHOT_DIR / f"chat-{int(time.time())}.png"
+        driver.save_screenshot(str(shot))
+        assert shot.stat().st_size > 10_000
+        # No request left the machine: every resource came from the app itself.
+        entries = driver.execute_script(
+            "return performance.getEntriesByType('resource').map(e => e.name)")
+        outside = [u for u in entries if not u.startswith(app_url) and not u.startswith("data:")]
+        assert not outside, outside
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+        Path(profile).exists()

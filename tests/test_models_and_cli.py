@@ -1,0 +1,170 @@
+"""Model provisioning (checksums, rebuild), `rag doctor`, and one-line CLI errors."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from rag.config import PROJECT_ROOT, ConfigError, load_settings
+from rag.models import (
+    KNOWN_GGUF,
+    GGUFSpec,
+    ModelError,
+    assemble_gguf,
+    embedding_model_path,
+    resolve_gguf,
+    verify_gguf,
+)
+
+
+def _fake_parts(tmp_path: Path, monkeypatch, blobs: list[bytes]) -> GGUFSpec:
+    """A GGUF split across importable packages, like the real PyPI part packages."""
+    root = tmp_path / "site"
+    names = []
+    for i, blob in enumerate(blobs, start=1):
+        pkg = root / f"fake_model_part{i}"
+        (pkg / "data").mkdir(parents=True)
+        (pkg / "__init__.py").write_text("")
+        (pkg / "data" / f"part{i:02d}.bin").write_bytes(blob)
+        names.append(pkg.name)
+    monkeypatch.syspath_prepend(str(root))
+    whole = b"".join(blobs)
+    return GGUFSpec(
+        name="fake", filename="fake.gguf", sha256=hashlib.sha256(whole).hexdigest(), size=len(whole),
+        packages=tuple(names), part_files=tuple(f"data/part{i:02d}.bin" for i in range(1, len(blobs) + 1)),
+    )
+
+
+def test_assemble_verifies_and_rebuilds_a_truncated_file(tmp_path, monkeypatch):
+    spec = _fake_parts(tmp_path, monkeypatch, [b"GGUF" + b"a" * 5000, b"b" * 3000, b"c" * 7])
+    out = assemble_gguf(spec, tmp_path / "models", progress=False)
+    assert out.read_bytes() == b"GGUF" + b"a" * 5000 + b"b" * 3000 + b"c" * 7
+    assert verify_gguf(spec, out)
+    # Truncate it: the stamp no longer matches, the checksum fails, and it is rebuilt.
+    out.write_bytes(out.read_bytes()[:100])
+    assert not verify_gguf(spec, out)
+    rebuilt = assemble_gguf(spec, tmp_path / "models", progress=False)
+    assert hashlib.sha256(rebuilt.read_bytes()).hexdigest() == spec.sha256
+    # Same size, flipped byte: caught by the full checksum too.
+    data = bytearray(rebuilt.read_bytes())
+    data[10] ^= 0xFF
+    rebuilt.write_bytes(bytes(data))
+    assert not verify_gguf(spec, rebuilt)
+
+
+def test_corrupt_part_package_is_refused(tmp_path, monkeypatch):
+    spec = _fake_parts(tmp_path, monkeypatch, [b"GGUF1234", b"5678"])
+    bad = replace(spec, sha256="0" * 64)
+    with pytest.raises(ModelError, match="corrupt"):
+        assemble_gguf(bad, tmp_path / "models", progress=False)
+    assert not (tmp_path / "models" / "fake.gguf").exists()
+    assert not (tmp_path / "models" / "fake.gguf.partial").exists()
+
+
+def test_missing_part_package_names_it(tmp_path):
+    spec = replace(KNOWN_GGUF["qwen2.5-coder-0.5b"], packages=("no_such_pkg_part1",), part_files=("x",))
+    with pytest.raises(ModelError, match="no_such_pkg_part1"):
+        assemble_gguf(spec, tmp_path, progress=False)
+
+
+def test_real_models_are_installed_and_verified(base_settings):
+    path = resolve_gguf("qwen2.5-coder-1.5b", base_settings, progress=False)
+    assert path.stat().st_size == 1_117_320_768
+    assert (embedding_model_path("all-MiniLM-L6-v2") / "model.safetensors").exists()
+
+
+def test_gguf_path_must_be_a_gguf(tmp_path, base_settings):
+    fake = tmp_path / "x.gguf"
+    fake.write_bytes(b"not a model")
+    with pytest.raises(ModelError, match="not a GGUF"):
+        resolve_gguf(str(fake), base_settings)
+    with pytest.raises(ModelError, match="not found"):
+        resolve_gguf(str(tmp_path / "missing.gguf"), base_settings)
+
+
+def test_config_from_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "d"))
+    monkeypatch.setenv("RAG_LLM", "ollama:qwen2.5:7b-instruct")
+    monkeypatch.setenv("RAG_CHROMA_HOST", "127.0.0.1")
+    monkeypatch.setenv("RAG_CHROMA_PORT", "9001")
+    monkeypatch.setenv("OLLAMA_HOST", "localhost:11434")
+    s = load_settings()
+    assert s.data_dir == tmp_path / "d" and s.chroma_dir == tmp_path / "d" / "chroma"
+    assert s.llm == "ollama:qwen2.5:7b-instruct" and s.uses_chroma_server and s.chroma_port == 9001
+    assert s.ollama_host == "http://localhost:11434"
+    monkeypatch.setenv("RAG_CHROMA_PORT", "nine")
+    with pytest.raises(ConfigError, match="RAG_CHROMA_PORT"):
+        load_settings()
+
+
+def _rag(args: list[str], data_dir: Path, **env) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, "RAG_DATA_DIR": str(data_dir), **env}
+    return subprocess.run([sys.executable, "-m", "rag", *args], capture_output=True, text=True,
+                          env=full_env, cwd=PROJECT_ROOT, timeout=600)
+
+
+def _one_line_error(proc: subprocess.CompletedProcess, fragment: str) -> None:
+    assert proc.returncode != 0
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert any(ln.startswith("error: ") and fragment in ln for ln in lines), proc.stderr
+
+
+def test_doctor_passes_then_fails_on_truncated_model(tmp_path, base_settings):
+    data = tmp_path / "data"
+    models = data / "models"
+    models.mkdir(parents=True)
+    spec = KNOWN_GGUF["qwen2.5-coder-0.5b"]
+    src = base_settings.models_dir / spec.filename
+    (models / spec.filename).write_bytes(src.read_bytes())
+    env = {"RAG_LLM": "llamacpp:qwen2.5-coder-0.5b"}
+    ok = _rag(["doctor"], data, **env)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "[  ok] chat model" in ok.stdout and "all checks passed" in ok.stdout
+    with (models / spec.filename).open("r+b") as fh:
+        fh.truncate(spec.size // 2)
+    bad = _rag(["doctor", "--quick"], data, **env)
+    assert bad.returncode == 1
+    assert "[FAIL] chat model" in bad.stdout and "corrupt or partial" in bad.stdout
+    assert "Traceback" not in bad.stdout + bad.stderr
+
+
+def test_doctor_reports_unreachable_chroma_server(tmp_path):
+    from tests.conftest import free_port
+
+    proc = _rag(["doctor", "--quick"], tmp_path / "d", RAG_CHROMA_HOST="127.0.0.1",
+                RAG_CHROMA_PORT=str(free_port()))
+    assert proc.returncode == 1
+    assert "[FAIL] vector index" in proc.stdout and "cannot reach the Chroma server" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "fragment"),
+    [
+        (["ingest", "does/not/exist.txt"], {}, "no such file or folder"),
+        (["ask", "   "], {}, "the question is empty"),
+        (["ask", "x"], {"RAG_LLM": "gpt4"}, "RAG_LLM must look like"),
+        (["ask", "x"], {"RAG_LLM": "llamacpp:/nope/model.gguf"}, "GGUF file not found"),
+        (["search", "x"], {"RAG_CHROMA_HOST": "127.0.0.1", "RAG_CHROMA_PORT": "9"},
+         "cannot reach the Chroma server at 127.0.0.1:9"),
+        (["eval", "--set", "missing.jsonl"], {}, "question set not found"),
+    ],
+)
+def test_cli_errors_are_one_line(tmp_path, args, env, fragment):
+    _one_line_error(_rag(args, tmp_path / "d", **env), fragment)
+
+
+def test_ingest_bad_file_keeps_index(tmp_path, seeded_settings):
+    bad = tmp_path / "slides.pptx"
+    bad.write_bytes(b"PK")
+    before = _rag(["search", "Hawija", "--json"], seeded_settings.data_dir)
+    proc = _rag(["ingest", str(bad)], seeded_settings.data_dir)
+    _one_line_error(proc, "unsupported file type '.pptx'")
+    after = _rag(["search", "Hawija", "--json"], seeded_settings.data_dir)
+    assert before.stdout == after.stdout and before.returncode == 0

@@ -1,0 +1,49 @@
+"""The Ollama backend through langchain-ollama against a loopback Ollama-API server."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from rag.llm import LLMError, check_ollama, get_chat_model
+from rag.pipeline import ask
+from tests.conftest import free_port
+from tests.fake_ollama import MODEL, FakeOllama
+
+
+def test_ask_through_ollama_streams_a_cited_answer(seeded_settings):
+    with FakeOllama() as server:
+        settings = replace(seeded_settings, ollama_host=server.url, llm=f"ollama:{MODEL}")
+        assert check_ollama(server.url) == [MODEL]
+        answer = ask("How many civilians remain in the two towns?", settings=settings)
+        assert answer.kind == "answer", answer
+        assert "50,000" in answer.text and answer.text.endswith("[1].")
+        assert answer.citations[0].source == "004_cad8f68dd4bd6a6f.txt"
+        chat = [r for r in server.requests if r["path"] == "/api/chat"]
+        assert chat[-1]["body"]["stream"] is True
+        assert chat[-1]["body"]["format"]["required"] == ["answerable", "sentences"]
+        assert chat[-1]["body"]["options"]["temperature"] == 0.0
+
+
+def test_follow_up_is_rewritten_by_the_ollama_model(seeded_settings):
+    with FakeOllama() as server:
+        settings = replace(seeded_settings, ollama_host=server.url, llm=f"ollama:{MODEL}")
+        history = [("When did Iraqi security forces retake al-Qaim?", "On November 3rd [1].")]
+        answer = ask("What else was recaptured on the same day?", history=history, settings=settings)
+        assert answer.standalone_question and "al-Qaim" in answer.standalone_question
+        assert len([r for r in server.requests if r["path"] == "/api/chat"]) == 2
+
+
+def test_unreachable_ollama_names_the_host(base_settings):
+    host = f"http://127.0.0.1:{free_port()}"
+    settings = replace(base_settings, ollama_host=host, llm="ollama:qwen2.5:7b-instruct")
+    with pytest.raises(LLMError, match=f"cannot reach Ollama at {host}"):
+        get_chat_model(settings)
+
+
+def test_missing_ollama_model_is_named(base_settings):
+    with FakeOllama() as server:
+        settings = replace(base_settings, ollama_host=server.url, llm="ollama:llama9")
+        with pytest.raises(LLMError, match="has no model 'llama9'"):
+            get_chat_model(settings)
