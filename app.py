@@ -1,6 +1,6 @@
 """The Gradio chat: cited answers with readable sources, document management, eval report.
 
-    python app.py [--host 127.0.0.1] [--port 7860]
+python app.py [--host 127.0.0.1] [--port 7860]
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from rag.models import KNOWN_GGUF  # noqa: E402
 from rag.pipeline import QuestionError, ask_stream  # noqa: E402
 from rag.render import CSS, answer_markdown, retrieval_html, sources_html  # noqa: E402
 
-EMPTY_SOURCES = "<p class='meta'>Sources for each answer appear here, with the quoted sentence highlighted.</p>"
+EMPTY_SOURCES = (
+    "<p class='meta'>Sources for each answer appear here, with the quoted sentence highlighted.</p>"
+)
 
 
 def available_models(settings: Settings) -> list[str]:
@@ -52,7 +54,9 @@ def example_questions(settings: Settings, limit: int = 4) -> list[str]:
 
 
 def documents_table(settings: Settings) -> list[list[Any]]:
-    return [[d["source"], d["title"], d["date"] or "not stated", d["chunks"]] for d in list_documents(settings)]
+    return [
+        [d["source"], d["title"], d["date"] or "not stated", d["chunks"]] for d in list_documents(settings)
+    ]
 
 
 def latest_report(settings: Settings) -> tuple[str, list[str]]:
@@ -77,8 +81,9 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     ensure_index(settings)
     models = available_models(settings)
 
-    def respond(question: str, chat: list[dict], history: list, turn_sources: str,
-                model: str, k: int, details: bool):
+    def respond(
+        question: str, chat: list[dict], history: list, turn_sources: str, model: str, k: int, details: bool
+    ):
         """Stream one answer into the chat; the sources panel and state update at the end."""
         chat = list(chat or [])
         history = list(history or [])
@@ -116,7 +121,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     def new_chat():
         return [], [], EMPTY_SOURCES, "", ""
 
-    def upload(files: list[str] | None, progress=gr.Progress()):
+    def upload(files: list[str] | None, progress=gr.Progress()):  # noqa: B008 (Gradio idiom)
         if not files:
             return documents_table(settings), gr.update(), "No files selected."
         paths = [Path(f) for f in files]
@@ -134,7 +139,11 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             return documents_table(settings), gr.update(), "Choose a document first."
         n = remove_source(source, settings)
         sources = [d["source"] for d in list_documents(settings)]
-        return documents_table(settings), gr.update(choices=sources, value=None), f"Removed {source} ({n} chunks)."
+        return (
+            documents_table(settings),
+            gr.update(choices=sources, value=None),
+            f"Removed {source} ({n} chunks).",
+        )
 
     def answer_question(question: str, history_json: str = "[]") -> str:
         """API: one answer as JSON (text, answerable, kind, citations, checks, timings)."""
@@ -151,33 +160,42 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         return json.dumps(data, ensure_ascii=False)
 
     with gr.Blocks(title="News Q&A — cited answers from your articles") as demo:
-        gr.Markdown("## News Q&A\nAnswers come only from the indexed articles. Every sentence cites "
-                    "the passage it comes from; when the articles don't say, the answer says so.")
+        gr.Markdown(
+            "## News Q&A\nAnswers come only from the indexed articles. Every sentence cites "
+            "the passage it comes from; when the articles don't say, the answer says so."
+        )
         history = gr.State([])
-        with gr.Tab("Chat"):
-            with gr.Row():
-                with gr.Column(scale=3):
-                    chatbot = gr.Chatbot(
-                        label="Chat", height=480, sanitize_html=True, render_markdown=True,
-                        placeholder="Ask about the articles. Try one of the examples below.",
-                        elem_id="chatbot",
+        with gr.Tab("Chat"), gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(
+                    label="Chat",
+                    height=480,
+                    sanitize_html=True,
+                    render_markdown=True,
+                    placeholder="Ask about the articles. Try one of the examples below.",
+                    elem_id="chatbot",
+                )
+                with gr.Row():
+                    box = gr.Textbox(
+                        placeholder="Ask a question…", show_label=False, scale=5, elem_id="question"
                     )
-                    with gr.Row():
-                        box = gr.Textbox(placeholder="Ask a question…", show_label=False, scale=5,
-                                         elem_id="question")
-                        send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
-                    clear = gr.Button("New chat", elem_id="new-chat")
-                    gr.Examples(example_questions(settings), inputs=[box], label="Examples")
-                with gr.Column(scale=2):
-                    sources = gr.HTML(EMPTY_SOURCES, label="Sources", elem_id="sources")
-                    with gr.Accordion("Settings", open=False):
-                        model = gr.Dropdown(models, value=models[0], label="Model")
-                        k = gr.Slider(3, 12, value=settings.top_k, step=1, label="Passages to retrieve")
-                        details = gr.Checkbox(False, label="Show retrieval details")
-                    detail_box = gr.HTML("", elem_id="retrieval-details")
+                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                clear = gr.Button("New chat", elem_id="new-chat")
+                gr.Examples(example_questions(settings), inputs=[box], label="Examples")
+            with gr.Column(scale=2):
+                sources = gr.HTML(EMPTY_SOURCES, label="Sources", elem_id="sources")
+                with gr.Accordion("Settings", open=False):
+                    model = gr.Dropdown(models, value=models[0], label="Model")
+                    k = gr.Slider(3, 12, value=settings.top_k, step=1, label="Passages to retrieve")
+                    details = gr.Checkbox(False, label="Show retrieval details")
+                detail_box = gr.HTML("", elem_id="retrieval-details")
         with gr.Tab("Documents"):
-            table = gr.Dataframe(documents_table(settings), headers=["file", "title", "date", "chunks"],
-                                 interactive=False, elem_id="documents")
+            table = gr.Dataframe(
+                documents_table(settings),
+                headers=["file", "title", "date", "chunks"],
+                interactive=False,
+                elem_id="documents",
+            )
             files = gr.File(file_count="multiple", file_types=list(SUPPORTED), label="Add documents")
             add = gr.Button("Index uploaded files")
             with gr.Row():
@@ -225,7 +243,11 @@ def main(argv: list[str] | None = None) -> int:
     theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
     print(f"Chat running on http://{args.host}:{args.port}", file=sys.stderr)
     demo.queue(default_concurrency_limit=1).launch(
-        server_name=args.host, server_port=args.port, share=False, css=CSS, theme=theme,
+        server_name=args.host,
+        server_port=args.port,
+        share=False,
+        css=CSS,
+        theme=theme,
         show_error=True,
     )
     return 0

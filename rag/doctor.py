@@ -96,9 +96,7 @@ def run_doctor(settings: Settings, full: bool = True) -> int:
     ]
     print(f"data dir: {settings.data_dir}")
     chroma = (
-        f"server {settings.chroma_host}:{settings.chroma_port}"
-        if settings.uses_chroma_server
-        else "embedded"
+        f"server {settings.chroma_host}:{settings.chroma_port}" if settings.uses_chroma_server else "embedded"
     )
     print(f"LLM: {settings.llm}   Chroma: {chroma}")
     failed = 0

@@ -159,7 +159,7 @@ def facts_found(text: str, key_facts: list[list[str]]) -> tuple[int, int]:
 
 def score_answer(item: EvalItem, answer) -> dict[str, Any]:
     found, total = facts_found(answer.text, item.key_facts)
-    abstained = answer.kind in ("abstain", "quote")
+    abstained = not answer.answerable  # abstentions and "closest passage" quotes
     kept = [c for c in answer.checks if c.status in ("verified", "repaired")]
     dropped = [c for c in answer.checks if c.status == "dropped"]
     cited_sources = sorted({c.source for c in answer.citations})
@@ -206,6 +206,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "unanswerable_abstained": share(sum(r["abstained"] for r in unanswerable), len(unanswerable)),
         "abstention_precision": share(sum(r["type"] == "unanswerable" for r in abst), len(abst)),
         "sentences_passing_verification": share(kept, drafts),
+        "answers_by_kind": {k: sum(r["kind"] == k for r in rows) for k in ("answer", "quote", "abstain")},
         "latency_p50_s": round(statistics.median(lat), 2) if lat else None,
         "latency_p95_s": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 2) if lat else None,
         "by_type": by_type,

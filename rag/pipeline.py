@@ -136,7 +136,8 @@ class RagPipeline:
                 kept = [v for v in verdicts if v.status in ("verified", "repaired")]
                 if verdict.status in ("verified", "repaired") and not state["addressed"]:
                     cited = [by_number[n] for v in kept for n in v.cites]
-                    state["addressed"], state["why"] = verifier.addresses(standalone, cited)
+                    said = " ".join(v.text for v in kept)
+                    state["addressed"], state["why"] = verifier.addresses(standalone, cited, said)
                 verify_time += time.perf_counter() - v0
                 if state["addressed"]:
                     for v in kept:
@@ -168,8 +169,9 @@ class RagPipeline:
 
         answer.raw_output = raw
         answer.citations = numberer.citations
-        self._finish(answer, draft.answerable, state, verdicts, numbers, evidence, standalone,
-                     numberer)
+        self._finish(
+            answer, draft.answerable, state, verdicts, numbers, evidence, standalone, numberer, verifier
+        )
         timings["total"] = round(time.perf_counter() - t0, 3)
         answer.timings = timings
         yield StreamEvent("answer", answer.text, answer)
@@ -184,6 +186,7 @@ class RagPipeline:
         evidence: list[EvidenceSentence],
         question: str,
         numberer: CitationNumberer,
+        verifier: Verifier,
     ) -> None:
         parts: list[str] = []
         for v in verdicts:
@@ -204,30 +207,43 @@ class RagPipeline:
             answer.text, answer.kind, answer.answerable = " ".join(parts), "answer", True
             return
         gaps = " ".join(c.text for c in answer.checks if c.status == "gap")
-        quote = _best_quote(evidence, question) if answerable else None
-        if quote is not None:
-            n = numberer.number(quote)
-            answer.citations = numberer.citations
+        if not answerable:
+            answer.text, answer.kind, answer.answerable = gaps or abstain_text(question), "abstain", False
+            return
+        # The model's sentences failed; a verbatim sentence of the evidence may still answer.
+        quote, answers_it = _best_quote(evidence, question, verifier)
+        if quote is None:
+            answer.text, answer.kind, answer.answerable = gaps or abstain_text(question), "abstain", False
+            return
+        n = numberer.number(quote)
+        answer.citations = numberer.citations
+        answer.kind, answer.answerable = "quote", answers_it
+        if answers_it:
+            answer.text = f"The articles say: “{quote.text}” [{n}]"
+        else:
             lead = gaps or "The articles don't state this directly."
             answer.text = f"{lead} The closest passage says: “{quote.text}” [{n}]"
-            answer.kind = "quote"
-        else:
-            answer.text = gaps or abstain_text(question)
-            answer.kind = "abstain"
-        answer.answerable = False
 
 
-def _best_quote(evidence: list[EvidenceSentence], question: str) -> EvidenceSentence | None:
-    """The top evidence sentence, if it names what the question is about."""
+def _best_quote(
+    evidence: list[EvidenceSentence], question: str, verifier: Verifier
+) -> tuple[EvidenceSentence | None, bool]:
+    """The best evidence sentence that answers the question on its own (names its subject,
+    covers its terms, gives the date or number asked for), else the best one that at least
+    names what the question is about."""
+    ranked = sorted(evidence, key=lambda e: -e.score)
+    for ev in ranked:
+        if verifier.addresses(question, [ev], ev.text)[0]:
+            return ev, True
     names = set(extract_facts(question).names)
     q_toks = set(tokenize(question))
-    for ev in sorted(evidence, key=lambda e: -e.score):
+    for ev in ranked:
         ev_toks = set(tokenize(ev.text))
         if names and any(set(n.split()) <= ev_toks for n in names):
-            return ev
+            return ev, False
         if not names and len(q_toks & ev_toks) >= max(2, len(q_toks) // 2):
-            return ev
-    return None
+            return ev, False
+    return None, False
 
 
 _PIPELINES: dict[tuple, RagPipeline] = {}

@@ -33,8 +33,7 @@ def _highlighted_passage(c: Citation) -> str:
     if i < 0:
         return f"<p>{_esc(passage)}</p><p><mark>{_esc(quote)}</mark></p>"
     return (
-        f"<p>{_esc(passage[:i])}<mark class='quote'>{_esc(quote)}</mark>"
-        f"{_esc(passage[i + len(quote) :])}</p>"
+        f"<p>{_esc(passage[:i])}<mark class='quote'>{_esc(quote)}</mark>{_esc(passage[i + len(quote) :])}</p>"
     )
 
 

@@ -357,11 +357,46 @@ def _name_in(name: str, names: set[str]) -> bool:
 
 
 # Words that say what kind of answer is wanted, not what it is about.
-_ASKING = frozenset(tokenize(
-    "many much long far often what which who whom whose when where why how date exactly "
-    "according article articles say says said report reported happen happened tell know "
-    "give given name named kind type al el"
-))
+_ASKING = frozenset(
+    tokenize(
+        "many much long far often what which who whom whose when where why how date exactly "
+        "according article articles say says said report reported happen happened tell know "
+        "give given name named kind type al el"
+    )
+)
+
+
+_WANTS_DATE = re.compile(r"^\s*(when\b|(on |in )?what (date|day|year|month)\b|since when)", re.I)
+_WANTS_NUMBER = re.compile(
+    r"\bhow (many|much|long|far|old)\b|\bwhat (share|percentage|proportion|number)\b", re.I
+)
+_TEMPORAL = re.compile(
+    r"\b(today|yesterday|tomorrow|week|month|year|days? (before|after|later|earlier)|"
+    r"morning|afternoon|evening|night)\b",
+    re.I,
+)
+
+
+def expected_type(question: str) -> str | None:
+    """'date' for when-questions, 'number' for how-many/how-long ones, else None."""
+    if _WANTS_DATE.search(question):
+        return "date"
+    if _WANTS_NUMBER.search(question):
+        return "number"
+    return None
+
+
+def has_type(text: str, wanted: str) -> bool:
+    facts = extract_facts(text)
+    if wanted == "date":
+        return bool(
+            facts.dates
+            or facts.months
+            or facts.years
+            or _TEMPORAL.search(text)
+            or any(re.search(rf"\b{d}\b", text, re.I) for d in WEEKDAYS)
+        )
+    return bool(facts.numbers or re.search(r"\b(dozens|hundreds|thousands|millions)\b", text, re.I))
 
 
 def question_terms(question: str) -> set[str]:
@@ -390,8 +425,14 @@ class Verdict:
 class Verifier:
     """Configuration in ``__init__``; ``run`` judges a draft sentence by sentence."""
 
-    def __init__(self, embeddings=None, min_overlap: float = 0.4, min_cosine: float = 0.55,
-                 min_coverage: float = 0.5, min_question_cosine: float = 0.7) -> None:
+    def __init__(
+        self,
+        embeddings=None,
+        min_overlap: float = 0.4,
+        min_cosine: float = 0.55,
+        min_coverage: float = 0.5,
+        min_question_cosine: float = 0.7,
+    ) -> None:
         self.embeddings = embeddings
         self.min_overlap = min_overlap
         self.min_cosine = min_cosine
@@ -503,7 +544,7 @@ class Verifier:
         text = self._attribute(text, [table[n] for n in cites])
         return Verdict(text, cites, status, "; ".join(problems))
 
-    def addresses(self, question: str, cited: list[EvidenceSentence]) -> tuple[bool, str]:
+    def addresses(self, question: str, cited: list[EvidenceSentence], answer: str = "") -> tuple[bool, str]:
         """Does the cited evidence, taken together, speak to what the question asks?
 
         A true sentence about the right town can still leave the question unanswered ("How many
@@ -512,6 +553,9 @@ class Verifier:
         the question in embedding space (paraphrases: "retaken" / "recaptured")."""
         if not cited:
             return False, "no cited evidence"
+        wanted = expected_type(question)
+        if answer and wanted and not has_type(answer, wanted):
+            return False, f"does not give the {wanted} the question asks for"
         # The sentence before each cited one counts: "50,000 civilians remain in the two towns"
         # is about the towns its previous sentence names.
         ev_text = " ".join(f"{c.context} {c.text}" for c in cited)
@@ -532,8 +576,10 @@ class Verifier:
             cos = float(max(vecs[1:] @ vecs[0]))
             if cos >= self.min_question_cosine:
                 return True, ""
-            return False, (f"does not address the question (covers {coverage:.0%} of its terms, "
-                           f"{sorted(q - ev)} missing; cosine {cos:.2f})")
+            return False, (
+                f"does not address the question (covers {coverage:.0%} of its terms, "
+                f"{sorted(q - ev)} missing; cosine {cos:.2f})"
+            )
         return False, f"does not address the question (covers {coverage:.0%}; missing {sorted(q - ev)})"
 
     @staticmethod

@@ -52,11 +52,26 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         if self.path == "/api/tags":
-            self._json(200, {"models": [{
-                "name": MODEL, "model": MODEL, "modified_at": "2026-11-01T00:00:00Z",
-                "size": 1, "digest": "0" * 64,
-                "details": {"format": "gguf", "family": "qwen2", "parameter_size": "1.5B",
-                            "quantization_level": "Q4_K_M"}}]})
+            self._json(
+                200,
+                {
+                    "models": [
+                        {
+                            "name": MODEL,
+                            "model": MODEL,
+                            "modified_at": "2026-11-01T00:00:00Z",
+                            "size": 1,
+                            "digest": "0" * 64,
+                            "details": {
+                                "format": "gguf",
+                                "family": "qwen2",
+                                "parameter_size": "1.5B",
+                                "quantization_level": "Q4_K_M",
+                            },
+                        }
+                    ]
+                },
+            )
         else:
             self._json(404, {"error": "not found"})
 
@@ -75,15 +90,31 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         # Stream in small pieces, as Ollama does, then the final "done" record.
         for i in range(0, len(reply), 7):
-            chunk = {"model": MODEL, "created_at": "2026-11-22T00:00:00Z",
-                     "message": {"role": "assistant", "content": reply[i : i + 7]}, "done": False}
+            chunk = {
+                "model": MODEL,
+                "created_at": "2026-11-22T00:00:00Z",
+                "message": {"role": "assistant", "content": reply[i : i + 7]},
+                "done": False,
+            }
             self.wfile.write((json.dumps(chunk) + "\n").encode())
             self.wfile.flush()
-        self.wfile.write((json.dumps({
-            "model": MODEL, "created_at": "2026-11-22T00:00:01Z",
-            "message": {"role": "assistant", "content": ""}, "done": True, "done_reason": "stop",
-            "total_duration": 1000, "prompt_eval_count": 100, "eval_count": len(reply) // 4,
-        }) + "\n").encode())
+        self.wfile.write(
+            (
+                json.dumps(
+                    {
+                        "model": MODEL,
+                        "created_at": "2026-11-22T00:00:01Z",
+                        "message": {"role": "assistant", "content": ""},
+                        "done": True,
+                        "done_reason": "stop",
+                        "total_duration": 1000,
+                        "prompt_eval_count": 100,
+                        "eval_count": len(reply) // 4,
+                    }
+                )
+                + "\n"
+            ).encode()
+        )
 
 
 class FakeOllama:

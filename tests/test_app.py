@@ -9,7 +9,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 import pytest
 
@@ -20,23 +19,28 @@ SCREENSHOT_DIR = PROJECT_ROOT / ".rag" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def app_url(seeded_settings):
+def app_url(seeded_settings, tmp_path_factory):
     port = free_port()
     env = {**os.environ, "RAG_DATA_DIR": str(seeded_settings.data_dir)}
-    log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)
-    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=PROJECT_ROOT,
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_for_port(port, timeout=180, proc=proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
+    log_path = tmp_path_factory.mktemp("app") / "app.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "app.py", "--port", str(port)],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.seek(0)
-        print(log.read()[-3000:])
+            wait_for_port(port, timeout=180, proc=proc)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            print(log_path.read_text()[-3000:])
 
 
 def _ask(url: str, question: str, history: list | None = None) -> dict:
@@ -56,8 +60,12 @@ def test_api_answer_with_citations(app_url):
 
 
 def test_api_follow_up(app_url):
-    history = [["When did Iraqi security forces retake al-Qaim?",
-                "Iraqi security forces retook al-Qaim district on November 3rd [1]."]]
+    history = [
+        [
+            "When did Iraqi security forces retake al-Qaim?",
+            "Iraqi security forces retook al-Qaim district on November 3rd [1].",
+        ]
+    ]
     data = _ask(app_url, "What else was recaptured on the same day?", history)
     assert data["standalone_question"] and "qaim" in data["standalone_question"].lower()
     assert "Deir" in data["text"], data["text"]
@@ -76,10 +84,19 @@ def test_browser_chat_shows_sources_and_highlight(app_url):
     opts = webdriver.ChromeOptions()
     opts.binary_location = chromium
     profile = tempfile.mkdtemp(prefix="chromium-")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                 "--disable-sync", "--disable-quic", f"--user-data-dir={profile}",
-                 "--window-size=1400,1000"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--disable-quic",
+        f"--user-data-dir={profile}",
+        "--window-size=1400,1000",
+    ):
         opts.add_argument(flag)
     driver = webdriver.Chrome(service=Service(driver_bin), options=opts)
     try:
@@ -99,11 +116,9 @@ def test_browser_chat_shows_sources_and_highlight(app_url):
         driver.save_screenshot(str(shot))
         assert shot.stat().st_size > 10_000
         # No request left the machine: every resource came from the app itself.
-        entries = driver.execute_script(
-            "return performance.getEntriesByType('resource').map(e => e.name)")
+        entries = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
         outside = [u for u in entries if not u.startswith(app_url) and not u.startswith("data:")]
         assert not outside, outside
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
-        Path(profile).exists()

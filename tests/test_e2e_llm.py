@@ -51,8 +51,12 @@ def test_unanswerable_abstains_without_inventing_numbers(seeded_settings, questi
 
 
 def test_follow_up_is_rewritten(seeded_settings):
-    history = [("How many ISIS troops were thought to remain in the al-Qaim area?",
-                "ISIS was thought to have 1500 remaining troops in the al-Qaim area [1].")]
+    history = [
+        (
+            "How many ISIS troops were thought to remain in the al-Qaim area?",
+            "ISIS was thought to have 1500 remaining troops in the al-Qaim area [1].",
+        )
+    ]
     a = ask("And when did it fall?", history=history, settings=seeded_settings)
     assert a.standalone_question and "qaim" in a.standalone_question.lower()
     assert re.search(r"Nov(ember|\.)? 3", a.text), a.text
@@ -70,8 +74,9 @@ def test_contested_claim_is_attributed(seeded_settings):
 
 
 def test_stream_yields_sentences_before_the_answer(seeded_settings):
-    events = list(ask_stream("How many car bombs did Islamic State use to attack al-Ramadi?",
-                             settings=seeded_settings))
+    events = list(
+        ask_stream("How many car bombs did Islamic State use to attack al-Ramadi?", settings=seeded_settings)
+    )
     kinds = [e.kind for e in events]
     assert kinds[-1] == "answer" and "sentence" in kinds
     final = events[-1].answer

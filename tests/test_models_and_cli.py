@@ -36,8 +36,12 @@ def _fake_parts(tmp_path: Path, monkeypatch, blobs: list[bytes]) -> GGUFSpec:
     monkeypatch.syspath_prepend(str(root))
     whole = b"".join(blobs)
     return GGUFSpec(
-        name="fake", filename="fake.gguf", sha256=hashlib.sha256(whole).hexdigest(), size=len(whole),
-        packages=tuple(names), part_files=tuple(f"data/part{i:02d}.bin" for i in range(1, len(blobs) + 1)),
+        name="fake",
+        filename="fake.gguf",
+        sha256=hashlib.sha256(whole).hexdigest(),
+        size=len(whole),
+        packages=tuple(names),
+        part_files=tuple(f"data/part{i:02d}.bin" for i in range(1, len(blobs) + 1)),
     )
 
 
@@ -105,8 +109,14 @@ def test_config_from_environment(monkeypatch, tmp_path):
 
 def _rag(args: list[str], data_dir: Path, **env) -> subprocess.CompletedProcess:
     full_env = {**os.environ, "RAG_DATA_DIR": str(data_dir), **env}
-    return subprocess.run([sys.executable, "-m", "rag", *args], capture_output=True, text=True,
-                          env=full_env, cwd=PROJECT_ROOT, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "rag", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=PROJECT_ROOT,
+        timeout=600,
+    )
 
 
 def _one_line_error(proc: subprocess.CompletedProcess, fragment: str) -> None:
@@ -138,8 +148,9 @@ def test_doctor_passes_then_fails_on_truncated_model(tmp_path, base_settings):
 def test_doctor_reports_unreachable_chroma_server(tmp_path):
     from tests.conftest import free_port
 
-    proc = _rag(["doctor", "--quick"], tmp_path / "d", RAG_CHROMA_HOST="127.0.0.1",
-                RAG_CHROMA_PORT=str(free_port()))
+    proc = _rag(
+        ["doctor", "--quick"], tmp_path / "d", RAG_CHROMA_HOST="127.0.0.1", RAG_CHROMA_PORT=str(free_port())
+    )
     assert proc.returncode == 1
     assert "[FAIL] vector index" in proc.stdout and "cannot reach the Chroma server" in proc.stdout
 
@@ -151,8 +162,11 @@ def test_doctor_reports_unreachable_chroma_server(tmp_path):
         (["ask", "   "], {}, "the question is empty"),
         (["ask", "x"], {"RAG_LLM": "gpt4"}, "RAG_LLM must look like"),
         (["ask", "x"], {"RAG_LLM": "llamacpp:/nope/model.gguf"}, "GGUF file not found"),
-        (["search", "x"], {"RAG_CHROMA_HOST": "127.0.0.1", "RAG_CHROMA_PORT": "9"},
-         "cannot reach the Chroma server at 127.0.0.1:9"),
+        (
+            ["search", "x"],
+            {"RAG_CHROMA_HOST": "127.0.0.1", "RAG_CHROMA_PORT": "9"},
+            "cannot reach the Chroma server at 127.0.0.1:9",
+        ),
         (["eval", "--set", "missing.jsonl"], {}, "question set not found"),
     ],
 )

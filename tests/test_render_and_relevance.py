@@ -1,0 +1,65 @@
+"""UI rendering escapes document text; the answer-level relevance check."""
+
+from __future__ import annotations
+
+from rag.render import answer_markdown, sources_html
+from rag.types import Answer, Citation, SentenceCheck
+from rag.verifier import Verifier
+from tests.test_citations_and_verifier import EVIDENCE, _ev
+
+
+def test_document_text_is_escaped_in_sources():
+    evil = "<script>alert(1)</script><img src=x onerror=alert(2)> Rawa fell."
+    c = Citation(1, "evil.html", "<b>Title</b>", None, "Rawa fell.", "evil:1", 0, 10, evil)
+    a = Answer(
+        "q?",
+        "Rawa fell [1].",
+        True,
+        citations=[c],
+        checks=[SentenceCheck("x <i>y</i>", [], "dropped", "because <b>")],
+    )
+    out = sources_html(a, 1)
+    assert "<script>" not in out and "<img" not in out and "<b>Title" not in out
+    assert "&lt;script&gt;" in out and "<mark class='quote'>Rawa fell.</mark>" in out
+    assert "id='src-1-1'" in out and "publication date not given" in out
+    assert "x &lt;i&gt;y&lt;/i&gt;" in out
+
+
+def test_answer_markdown_links_markers_and_marks_abstention():
+    md = answer_markdown("Hawija fell on Oct. 5 [1][2].", 3)
+    assert '<a href="#src-3-1" class="cite">[1]</a>' in md and "#src-3-2" in md
+    assert "<script>" not in answer_markdown("<script>x</script> [1]", 1)
+    assert 'class="abstain"' in answer_markdown("The articles don't say.", 1, "abstain")
+    assert "Quoted, not a verified answer" in answer_markdown("“x” [1]", 1, "quote")
+
+
+def test_addresses_requires_the_question_subject():
+    v = Verifier()
+    ok, _ = v.addresses("When was Hawija taken from ISIS?", [EVIDENCE[2]])
+    assert ok
+    ok, why = v.addresses("How many civilians were killed in the battle for Mosul?", [EVIDENCE[2]])
+    assert not ok and "mosul" in why
+    ok, why = v.addresses("Who won the 2018 Iraqi parliamentary election?", [EVIDENCE[2]])
+    assert not ok and "election" in why
+
+
+def test_addresses_reads_the_previous_sentence():
+    ev = _ev(7, "50,000 civilians remain in the two towns as well.", "004.txt")
+    v = Verifier()
+    assert not v.addresses("How many civilians remained in al-Qaim and Rawa?", [ev])[0]
+    ev.context = "Iraqi forces attacked the border towns of al-Qaim and Rawa."
+    assert v.addresses("How many civilians remained in al-Qaim and Rawa?", [ev])[0]
+
+
+def test_answer_must_give_the_type_asked_for():
+    v = Verifier()
+    q = "When was Hawija taken from ISIS?"
+    ok, why = v.addresses(q, [EVIDENCE[2]], "Hawija was taken from ISIS after 15 days of fighting.")
+    assert not ok and "date" in why
+    assert v.addresses(q, [EVIDENCE[2]], "Hawija was taken from ISIS on Oct. 5.")[0]
+    ok, why = v.addresses(
+        "How many days did the fighting for Hawija last?",
+        [EVIDENCE[2]],
+        "Hawija was the last urban stronghold of ISIS.",
+    )
+    assert not ok and "number" in why
