@@ -49,7 +49,7 @@ $(STAMP): $(VENV)/bin/python pyproject.toml constraints.txt
 
 ## models: assemble and verify the GGUF chat models, check the embedding model
 models: setup
-	$(PY) -m rag setup
+	$(PY) -m rag setup --all
 
 ## index: index seeds/ (incremental: unchanged files are skipped)
 index: setup
