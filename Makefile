@@ -66,7 +66,7 @@ lint: setup
 	$(PY) -m ruff check rag tests eval app.py bench
 
 bench: setup models index
-	$(PY) -m bench.latency
+	$(PY) -m bench.latency --questions 5
 
 clean:
 	rm -rf $(VENV) .rag

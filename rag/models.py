@@ -128,12 +128,13 @@ class _Progress:
     def __call__(self, n: int) -> None:
         self.done += n
         pct = int(100 * self.done / max(1, self.total))
-        if self.enabled and pct != self._last:
-            self._last = pct
-            sys.stderr.write(f"\r{self.label}: {pct:3d}% ({self.done >> 20} MiB)")
+        # On a terminal, one line redrawn; in a log (CI), a line every 10%.
+        step = 1 if sys.stderr.isatty() else 10
+        if self.enabled and pct // step != self._last:
+            self._last = pct // step
+            end = "\n" if self.done >= self.total or step > 1 else ""
+            sys.stderr.write(f"\r{self.label}: {pct:3d}% ({self.done >> 20} MiB){end}")
             sys.stderr.flush()
-            if self.done >= self.total:
-                sys.stderr.write("\n")
 
 
 def verify_gguf(spec: GGUFSpec, path: Path, full: bool = False, progress: bool = False) -> bool:
