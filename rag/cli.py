@@ -161,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int)
     p.add_argument("--out", help="report folder")
     p.add_argument("-k", type=int, default=5)
+    p.add_argument("--compare", nargs=2, metavar=("RUN_A", "RUN_B"), help="compare two report folders")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="start the Gradio chat")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import statistics
 import sys
 import time
@@ -157,6 +158,23 @@ def facts_found(text: str, key_facts: list[list[str]]) -> tuple[int, int]:
     return found, len(key_facts)
 
 
+def grounding_score(answer) -> float | None:
+    """Deterministic, model-free: the share of dates, numbers and names in the answer that
+    occur in the passages it cites. None when the answer states no such fact."""
+    from rag.verifier import extract_facts, normalise_numbers
+
+    text = normalise_numbers(re.sub(r"\[\d+\]", "", answer.text))
+    facts = extract_facts(text)
+    passages = " ".join(f"{c.passage} {c.title} {c.date or ''}" for c in answer.citations)
+    found = extract_facts(passages)
+    low = passages.lower()
+    checks = [d in found.dates for d in facts.dates]
+    checks += [n in found.numbers for n in facts.numbers]
+    checks += [y in found.years for y in facts.years]
+    checks += [all(w in low for w in name.split()) for name in facts.names]
+    return round(sum(checks) / len(checks), 4) if checks else None
+
+
 def score_answer(item: EvalItem, answer) -> dict[str, Any]:
     found, total = facts_found(answer.text, item.key_facts)
     abstained = not answer.answerable  # abstentions and "closest passage" quotes
@@ -179,6 +197,7 @@ def score_answer(item: EvalItem, answer) -> dict[str, Any]:
         "cited_sources": cited_sources,
         "cites_gold": bool(set(cited_sources) & set(item.sources)) if item.sources else None,
         "latency_s": answer.timings.get("total"),
+        "grounding": grounding_score(answer),
         "dropped": [f"{c.text} — {c.reason}" for c in dropped],
     }
 
@@ -207,6 +226,9 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "abstention_precision": share(sum(r["type"] == "unanswerable" for r in abst), len(abst)),
         "sentences_passing_verification": share(kept, drafts),
         "answers_by_kind": {k: sum(r["kind"] == k for r in rows) for k in ("answer", "quote", "abstain")},
+        "grounding": round(statistics.mean(g), 4)
+        if (g := [r["grounding"] for r in rows if r.get("grounding") is not None])
+        else None,
         "latency_p50_s": round(statistics.median(lat), 2) if lat else None,
         "latency_p95_s": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 2) if lat else None,
         "by_type": by_type,
@@ -256,6 +278,58 @@ def format_answers(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def plot_answers(report: dict[str, Any], out_dir: Path) -> list[Path]:
+    """Bar charts: correctness by question type, and what became of each question."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    s = report["summary"]
+    paths = []
+    types = sorted(s["by_type"])
+    if types:
+        fig, ax = plt.subplots(figsize=(7, 3.5))
+        ax.bar(types, [s["by_type"][t]["correct"] / s["by_type"][t]["n"] for t in types], color="#2a7")
+        ax.set_ylim(0, 1)
+        ax.set_ylabel("share correct")
+        ax.set_title("Answerable questions answered correctly, by type")
+        ax.tick_params(axis="x", labelrotation=20)
+        fig.tight_layout()
+        paths.append(out_dir / "correct_by_type.png")
+        fig.savefig(paths[-1], dpi=110)
+        plt.close(fig)
+    kinds = s["answers_by_kind"]
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.bar(list(kinds), list(kinds.values()), color=["#2a7", "#888", "#c70"])
+    ax.set_title("Final answers by kind")
+    fig.tight_layout()
+    paths.append(out_dir / "answers_by_kind.png")
+    fig.savefig(paths[-1], dpi=110)
+    plt.close(fig)
+    return paths
+
+
+def compare(a: Path, b: Path) -> str:
+    """What changed between two answer reports: headline metrics and per-question outcomes."""
+    ra = json.loads((a / "answers.json").read_text())
+    rb = json.loads((b / "answers.json").read_text())
+    lines = [f"{'metric':<32}{a.name:>18}{b.name:>18}"]
+    for key, va in ra["summary"].items():
+        vb = rb["summary"].get(key)
+        if isinstance(va, int | float) and isinstance(vb, int | float):
+            lines.append(f"{key:<32}{va:>18}{vb:>18}")
+    qa = {r["id"]: r for r in ra["per_question"]}
+    for r in rb["per_question"]:
+        old = qa.get(r["id"])
+        if old and (old["correct"], old["kind"]) != (r["correct"], r["kind"]):
+            lines.append(
+                f"  {r['id']}: {old['kind']}/{old['correct']} -> {r['kind']}/{r['correct']}"
+                f"  {r['question'][:70]}"
+            )
+    return "\n".join(lines)
+
+
 def _write(out_dir: Path, name: str, data: dict[str, Any], text: str) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / f"{name}.json").write_text(json.dumps(data, indent=2, ensure_ascii=False))
@@ -273,6 +347,14 @@ def main(args) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.compare:
+        a, b = (Path(p) for p in args.compare)
+        for p in (a, b):
+            if not (p / "answers.json").is_file():
+                print(f"error: no answers.json in {p}", file=sys.stderr)
+                return 2
+        print(compare(a, b))
+        return 0
     if args.limit:
         items = items[: args.limit]
     out_dir = Path(args.out) if args.out else settings.reports_dir / time.strftime("%Y%m%d-%H%M%S")
@@ -285,6 +367,7 @@ def main(args) -> int:
         report = evaluate_answers(items, settings)
         text = format_answers(report)
         _write(out_dir, "answers", report, text)
+        plot_answers(report, out_dir)
         print(text)
     print(f"report written to {out_dir}", file=sys.stderr)
     return 0
