@@ -38,7 +38,7 @@ class EvidenceSentence:
     start: int  # offsets in the cleaned article text
     end: int
     score: float = 0.0
-    context: str = ""  # the sentence before it in the same paragraph, for reference resolution
+    context: str = ""  # its paragraph up to it: what "the two towns" or "the city" refers to
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -84,9 +84,8 @@ class EvidenceSelector:
                 key = (p.source, p.start + e)
                 if key not in by_end or by_end[key].end - by_end[key].start < e - s:
                     ev = EvidenceSentence(0, p.text[s:e], p, p.start + s, p.start + e)
-                    before = [sp for sp in spans if sp[1] <= s]
-                    if before and "\n" not in p.text[before[-1][1] : s]:
-                        ev.context = p.text[before[-1][0] : before[-1][1]]
+                    para_start = p.text.rfind("\n", 0, s) + 1
+                    ev.context = p.text[para_start:s].strip()
                     by_end[key] = ev
         candidates = list(by_end.values())
         if not candidates:

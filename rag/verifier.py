@@ -399,6 +399,25 @@ def has_type(text: str, wanted: str) -> bool:
     return bool(facts.numbers or re.search(r"\b(dozens|hundreds|thousands|millions)\b", text, re.I))
 
 
+_HOW_MANY = re.compile(r"\bhow (?:many|much)\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+)", re.I)
+
+
+def counted_terms(question: str) -> set[str]:
+    """'How many ISIS troops were ...' -> {'isi', 'troop'}: what a number must count."""
+    m = _HOW_MANY.search(question)
+    if not m:
+        return set()
+    words = m.group(1).split()
+    stop = {"did", "do", "does", "were", "was", "are", "is", "have", "has", "had", "of", "in"}
+    kept = []
+    for w in words:
+        if w.lower() in stop:
+            break
+        kept.append(w)
+    # Names are checked elsewhere; here only the common nouns ("troops", "car bombs").
+    return {t for t in tokenize(" ".join(w for w in kept if w[:1].islower())) if t not in _ASKING}
+
+
 def question_terms(question: str) -> set[str]:
     return {t for t in tokenize(question) if t not in _ASKING}
 
@@ -564,6 +583,9 @@ class Verifier:
         absent = [n for n in subjects if not _name_in(n, ev_names)]
         if absent:
             return False, f"does not address the question: cited passages never mention {absent}"
+        counted = counted_terms(question)
+        if counted and not counted & set(tokenize(" ".join(c.text for c in cited))):
+            return False, f"does not count what the question counts ({', '.join(sorted(counted))})"
         q = question_terms(question)
         if not q:
             return True, ""

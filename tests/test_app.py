@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -53,7 +54,7 @@ def _ask(url: str, question: str, history: list | None = None) -> dict:
 
 def test_api_answer_with_citations(app_url):
     data = _ask(app_url, "When was Hawija taken from ISIS?")
-    assert data["kind"] == "answer" and "Oct. 5" in data["text"]
+    assert data["answerable"] and "Oct. 5" in data["text"]
     c = data["citations"][0]
     assert c["source"] == "000_ca6adfa8eb41c077.txt" and c["title"] == "ISIS is About to be Ousted from Iraq"
     assert c["date"] == "2017-10-10" and "Hawija" in c["quote"]
@@ -67,8 +68,9 @@ def test_api_follow_up(app_url):
         ]
     ]
     data = _ask(app_url, "What else was recaptured on the same day?", history)
-    assert data["standalone_question"] and "qaim" in data["standalone_question"].lower()
-    assert "Deir" in data["text"], data["text"]
+    standalone = data["standalone_question"]
+    assert standalone and re.search(r"qaim|november 3", standalone, re.I), standalone
+    assert data["answerable"] and "Deir" in data["text"], data["text"]
 
 
 @pytest.mark.browser

@@ -22,7 +22,8 @@ def _assert_traceable(answer) -> None:
 
 def test_dated_fact(seeded_settings):
     a = ask("When was Hawija taken from ISIS?", settings=seeded_settings)
-    assert a.kind == "answer" and a.answerable
+    # A verified sentence, or the article's own sentence quoted verbatim: both answer it.
+    assert a.answerable and a.kind in ("answer", "quote")
     assert re.search(r"Oct(ober|\.)? 5", a.text)
     assert a.citations[0].source == "000_ca6adfa8eb41c077.txt"
     assert "Oct. 5" in a.citations[0].quote
@@ -32,7 +33,7 @@ def test_dated_fact(seeded_settings):
 
 def test_number(seeded_settings):
     a = ask("How far were the Kurdish peshmerga fighters from Mosul?", settings=seeded_settings)
-    assert a.kind == "answer" and "10 miles" in a.text
+    assert a.answerable and "10 miles" in a.text
     assert {c.source for c in a.citations} == {"001_5ad74914a809d552.txt"}
     _assert_traceable(a)
 
@@ -53,13 +54,14 @@ def test_unanswerable_abstains_without_inventing_numbers(seeded_settings, questi
 def test_follow_up_is_rewritten(seeded_settings):
     history = [
         (
-            "How many ISIS troops were thought to remain in the al-Qaim area?",
-            "ISIS was thought to have 1500 remaining troops in the al-Qaim area [1].",
+            "What did Iraqi forces launch on October 26, 2017?",
+            "A final offensive on the last ISIS strongholds in Iraq, the border towns of "
+            "al-Qaim and Rawa [1].",
         )
     ]
-    a = ask("And when did it fall?", history=history, settings=seeded_settings)
-    assert a.standalone_question and "qaim" in a.standalone_question.lower()
-    assert re.search(r"Nov(ember|\.)? 3", a.text), a.text
+    a = ask("How many civilians remained in those two towns?", history=history, settings=seeded_settings)
+    assert a.standalone_question and "Rawa" in a.standalone_question
+    assert a.answerable and "50,000" in a.text, a.text
     _assert_traceable(a)
 
 

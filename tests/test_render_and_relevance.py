@@ -63,3 +63,13 @@ def test_answer_must_give_the_type_asked_for():
         "Hawija was the last urban stronghold of ISIS.",
     )
     assert not ok and "number" in why
+
+
+def test_a_number_must_count_what_was_asked():
+    v = Verifier()
+    towns = _ev(8, "As of now, ISIS only holds two major towns in Iraq--Rawa and al-Qa’im.", "000.txt")
+    ok, why = v.addresses("How many civilians remained in al-Qaim and Rawa?", [towns], towns.text)
+    assert not ok and "civilian" in why
+    assert v.addresses("How many ISIS troops remained in the al-Qaim area?", [EVIDENCE[5]], EVIDENCE[5].text)[
+        0
+    ]
