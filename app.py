@@ -21,7 +21,7 @@ from rag.ingest import ensure_index, ingest_paths, list_documents, remove_source
 from rag.loaders import SUPPORTED  # noqa: E402
 from rag.models import KNOWN_GGUF  # noqa: E402
 from rag.pipeline import QuestionError, ask_stream  # noqa: E402
-from rag.render import CSS, answer_markdown, retrieval_html, sources_html  # noqa: E402
+from rag.render import CSS, HEAD, answer_markdown, retrieval_html, sources_html  # noqa: E402
 
 EMPTY_SOURCES = (
     "<p class='meta'>Sources for each answer appear here, with the quoted sentence highlighted.</p>"
@@ -105,9 +105,10 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                     chat[-1]["content"] = answer_markdown(" ".join(streamed), turn)
                 elif event.kind == "answer":
                     a = event.answer
-                    chat[-1]["content"] = answer_markdown(a.text, turn, a.kind)
+                    chat[-1]["content"] = answer_markdown(a.text, turn, a.kind, a.answerable)
                     history.append((question, a.text))
-                    turn_sources = sources_html(a, turn) + (turn_sources or "")
+                    previous = "" if turn_sources in (None, EMPTY_SOURCES) else turn_sources
+                    turn_sources = sources_html(a, turn) + previous
                     detail = retrieval_html(a.passages) if details else ""
                     if a.standalone_question and details:
                         detail = f"<p>Searched for: <b>{a.standalone_question}</b></p>" + detail

@@ -15,15 +15,17 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def answer_markdown(answer_text: str, turn: int, kind: str = "answer") -> str:
+def answer_markdown(answer_text: str, turn: int, kind: str = "answer", answerable: bool = True) -> str:
     """The chat message: escaped text, each [n] a link that scrolls to its source card."""
     body = _esc(answer_text)
     # Markdown would read "[1]" as a link reference; make it a real link to the source card.
     body = _MARKER.sub(lambda m: f'<a href="#src-{turn}-{m.group(1)}" class="cite">[{m.group(1)}]</a>', body)
     if kind == "abstain":
         return f'<div class="abstain">⚠️ <b>Not in the articles.</b> {body}</div>'
+    if kind == "quote" and answerable:
+        return f'<div class="quote-answer">❝ <b>Quoted from the article.</b> {body}</div>'
     if kind == "quote":
-        return f'<div class="quote-answer">❝ <b>Quoted, not a verified answer.</b> {body}</div>'
+        return f'<div class="abstain">⚠️ <b>Not stated directly.</b> {body}</div>'
     return body
 
 
@@ -41,7 +43,9 @@ def sources_html(answer: Answer, turn: int) -> str:
     """One card per citation (title, date, file, passage with the quote highlighted), then
     what verification left out."""
     parts = [f"<div class='turn' id='turn-{turn}'><h4>Answer {turn}: {_esc(answer.question)}</h4>"]
-    label = {"answer": "verified answer", "quote": "quote only", "abstain": "abstained"}[answer.kind]
+    label = {"answer": "verified answer", "abstain": "abstained: the articles don't say"}.get(
+        answer.kind, "verbatim quote" if answer.answerable else "closest passage, not an answer"
+    )
     parts.append(f"<p class='status status-{answer.kind}'>{label}</p>")
     for c in answer.citations:
         parts.append(
@@ -83,9 +87,26 @@ CSS = """
 .quote-answer { border-left: 4px solid #7a7a7a; background: #f3f3f3; padding: 6px 10px; }
 a.cite { font-weight: 600; text-decoration: none; }
 .source { border: 1px solid #ddd; border-radius: 6px; padding: 8px; margin: 6px 0; }
-.source:target { outline: 3px solid #f5c400; }
+.source:target, .source.flash { outline: 3px solid #f5c400; }
 mark.quote { background: #ffe58a; }
+.source p { white-space: pre-wrap; }
 .meta { color: #666; font-size: 0.85em; }
 .status-answer { color: #1b7f3b; } .status-abstain { color: #c77700; } .status-quote { color: #555; }
 table.retrieval td { vertical-align: top; font-size: 0.85em; }
 """
+
+# Markers are links to "#src-<turn>-<n>"; the chat would open them in a new tab, so a click is
+# caught first and the source card scrolled into view instead.
+HEAD = """<script>
+document.addEventListener("click", function (e) {
+  var a = e.target.closest ? e.target.closest("a.cite") : null;
+  if (!a) return;
+  var el = document.getElementById(a.getAttribute("href").slice(1));
+  if (!el) return;
+  e.preventDefault();
+  e.stopPropagation();
+  el.scrollIntoView({block: "center"});
+  el.classList.add("flash");
+  setTimeout(function () { el.classList.remove("flash"); }, 1500);
+}, true);
+</script>"""

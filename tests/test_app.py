@@ -113,6 +113,13 @@ def test_browser_chat_shows_sources_and_highlight(app_url):
         assert "Hawija" in mark.text and mark.is_displayed()
         link = driver.find_element(By.CSS_SELECTOR, "#chatbot a.cite")
         assert link.get_attribute("href").endswith("#src-1-1")
+        # Clicking the marker brings its source card into view.
+        driver.execute_script("window.scrollTo(0, document.body.scrollHeight)")
+        link.click()
+        in_view = driver.execute_script(
+            "const r = document.getElementById('src-1-1').getBoundingClientRect();"
+            "return r.top < window.innerHeight && r.bottom > 0;")
+        assert in_view
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
         shot = SCREENSHOT_DIR / f"chat-{int(time.time())}.png"
         driver.save_screenshot(str(shot))

@@ -127,3 +127,16 @@ def test_search_cli_json(seeded_settings):
         "bm25_score",
     } <= set(data[0])
     assert data[0]["source"] == "003_523b4ce3a384174f.txt"
+
+
+def test_retrieval_eval_set_hybrid_recall(seeded_settings):
+    from rag.evaluation import DEFAULT_SET, evaluate_retrieval, load_items
+
+    items = load_items(DEFAULT_SET)
+    assert len([i for i in items if i.sources]) >= 40
+    assert {s for i in items for s in i.sources} == {p.name for p in (PROJECT_ROOT / "seeds").iterdir()}
+    results = evaluate_retrieval(items, seeded_settings, k=5)
+    hybrid = results["modes"]["hybrid"]
+    assert hybrid["recall@5"] == 1.0, [q for q in results["per_question"] if q["recall@5"] < 1]
+    assert hybrid["mrr"] >= 0.85
+    assert set(results["modes"]) == {"dense", "bm25", "hybrid"}

@@ -30,7 +30,8 @@ def test_answer_markdown_links_markers_and_marks_abstention():
     assert '<a href="#src-3-1" class="cite">[1]</a>' in md and "#src-3-2" in md
     assert "<script>" not in answer_markdown("<script>x</script> [1]", 1)
     assert 'class="abstain"' in answer_markdown("The articles don't say.", 1, "abstain")
-    assert "Quoted, not a verified answer" in answer_markdown("“x” [1]", 1, "quote")
+    assert "Quoted from the article" in answer_markdown("“x” [1]", 1, "quote")
+    assert 'class="abstain"' in answer_markdown("closest: “x” [1]", 1, "quote", answerable=False)
 
 
 def test_addresses_requires_the_question_subject():
