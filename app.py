@@ -248,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         server_port=args.port,
         share=False,
         css=CSS,
+        head=HEAD,
         theme=theme,
         show_error=True,
     )
