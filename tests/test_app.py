@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT, free_port, wait_for_port
+from tests.conftest import PROJECT_ROOT, free_port, stop_process, wait_for_port
 
 pytestmark = pytest.mark.llm
 SCREENSHOT_DIR = PROJECT_ROOT / ".rag" / "screenshots"
@@ -36,11 +36,7 @@ def app_url(seeded_settings, tmp_path_factory):
             wait_for_port(port, timeout=180, proc=proc)
             yield f"http://127.0.0.1:{port}"
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_process(proc)
             print(log_path.read_text()[-3000:])
 
 
