@@ -233,7 +233,8 @@ def _best_quote(
     names what the question is about."""
     ranked = sorted(evidence, key=lambda e: -e.score)
     for ev in ranked:
-        if verifier.addresses(question, [ev], ev.text)[0]:
+        # No paraphrase allowance here: a quote must itself contain the question's terms.
+        if verifier.addresses(question, [ev], ev.text, allow_paraphrase=False)[0]:
             return ev, True
     names = set(extract_facts(question).names)
     q_toks = set(tokenize(question))

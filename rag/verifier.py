@@ -377,17 +377,25 @@ _TEMPORAL = re.compile(
 )
 
 
+_WANTS_NAME = re.compile(r"^\s*(who|whom)\b", re.I)
+
+
 def expected_type(question: str) -> str | None:
-    """'date' for when-questions, 'number' for how-many/how-long ones, else None."""
+    """'date' for when-questions, 'number' for how-many/how-long ones, 'name' for who-questions."""
     if _WANTS_DATE.search(question):
         return "date"
     if _WANTS_NUMBER.search(question):
         return "number"
+    if _WANTS_NAME.search(question):
+        return "name"
     return None
 
 
-def has_type(text: str, wanted: str) -> bool:
+def has_type(text: str, wanted: str, question: str = "") -> bool:
     facts = extract_facts(text)
+    if wanted == "name":  # a name the question did not already contain
+        asked = set(_norm_name(question).split())
+        return any(not set(n.split()) <= asked and not any(n in g for g in ALIASES) for n in facts.names)
     if wanted == "date":
         return bool(
             facts.dates
@@ -563,7 +571,9 @@ class Verifier:
         text = self._attribute(text, [table[n] for n in cites])
         return Verdict(text, cites, status, "; ".join(problems))
 
-    def addresses(self, question: str, cited: list[EvidenceSentence], answer: str = "") -> tuple[bool, str]:
+    def addresses(
+        self, question: str, cited: list[EvidenceSentence], answer: str = "", allow_paraphrase: bool = True
+    ) -> tuple[bool, str]:
         """Does the cited evidence, taken together, speak to what the question asks?
 
         A true sentence about the right town can still leave the question unanswered ("How many
@@ -573,7 +583,7 @@ class Verifier:
         if not cited:
             return False, "no cited evidence"
         wanted = expected_type(question)
-        if answer and wanted and not has_type(answer, wanted):
+        if answer and wanted and not has_type(answer, wanted, question):
             return False, f"does not give the {wanted} the question asks for"
         # The sentence before each cited one counts: "50,000 civilians remain in the two towns"
         # is about the towns its previous sentence names.
@@ -593,7 +603,7 @@ class Verifier:
         coverage = len(q & ev) / len(q)
         if coverage >= self.min_coverage:
             return True, ""
-        if self.embeddings is not None:
+        if self.embeddings is not None and allow_paraphrase:
             vecs = np.asarray(self.embeddings.embed_documents([question] + [c.text for c in cited]))
             cos = float(max(vecs[1:] @ vecs[0]))
             if cos >= self.min_question_cosine:

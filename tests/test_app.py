@@ -114,7 +114,8 @@ def test_browser_chat_shows_sources_and_highlight(app_url):
         link.click()
         in_view = driver.execute_script(
             "const r = document.getElementById('src-1-1').getBoundingClientRect();"
-            "return r.top < window.innerHeight && r.bottom > 0;")
+            "return r.top < window.innerHeight && r.bottom > 0;"
+        )
         assert in_view
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
         shot = SCREENSHOT_DIR / f"chat-{int(time.time())}.png"

@@ -74,3 +74,21 @@ def test_a_number_must_count_what_was_asked():
     assert v.addresses("How many ISIS troops remained in the al-Qaim area?", [EVIDENCE[5]], EVIDENCE[5].text)[
         0
     ]
+
+
+def test_who_question_needs_a_new_name():
+    v = Verifier()
+    title = _ev(9, "ISIS is About to be Ousted from Iraq", "000.txt")
+    ok, why = v.addresses("Who wrote the article about ISIS being ousted from Iraq?", [title], title.text)
+    assert not ok and "name" in why
+    talibawi = _ev(
+        10,
+        "On Oct. 9, Javad Talibawi, the spokesperson for the Popular Mobilization "
+        "Forces, announced a new campaign.",
+        "000.txt",
+    )
+    assert v.addresses(
+        "Who is the spokesperson for the Popular Mobilization Forces?",
+        [talibawi],
+        "Javad Talibawi is the spokesperson for the Popular Mobilization Forces.",
+    )[0]
