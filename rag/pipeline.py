@@ -169,9 +169,7 @@ class RagPipeline:
 
         answer.raw_output = raw
         answer.citations = numberer.citations
-        self._finish(
-            answer, draft.answerable, state, verdicts, numbers, evidence, standalone, numberer, verifier
-        )
+        self._finish(answer, draft.answerable, state, verdicts, numbers, evidence, standalone, numberer)
         timings["total"] = round(time.perf_counter() - t0, 3)
         answer.timings = timings
         yield StreamEvent("answer", answer.text, answer)
@@ -186,7 +184,6 @@ class RagPipeline:
         evidence: list[EvidenceSentence],
         question: str,
         numberer: CitationNumberer,
-        verifier: Verifier,
     ) -> None:
         parts: list[str] = []
         for v in verdicts:
@@ -211,7 +208,7 @@ class RagPipeline:
             answer.text, answer.kind, answer.answerable = gaps or abstain_text(question), "abstain", False
             return
         # The model's sentences failed; a verbatim sentence of the evidence may still answer.
-        quote, answers_it = _best_quote(evidence, question, verifier)
+        quote, answers_it = _best_quote(evidence, question)
         if quote is None:
             answer.text, answer.kind, answer.answerable = gaps or abstain_text(question), "abstain", False
             return
@@ -225,16 +222,16 @@ class RagPipeline:
             answer.text = f"{lead} The closest passage says: “{quote.text}” [{n}]"
 
 
-def _best_quote(
-    evidence: list[EvidenceSentence], question: str, verifier: Verifier
-) -> tuple[EvidenceSentence | None, bool]:
+def _best_quote(evidence: list[EvidenceSentence], question: str) -> tuple[EvidenceSentence | None, bool]:
     """The best evidence sentence that answers the question on its own (names its subject,
     covers its terms, gives the date or number asked for), else the best one that at least
     names what the question is about."""
     ranked = sorted(evidence, key=lambda e: -e.score)
+    strict = Verifier(min_coverage=0.75)
     for ev in ranked:
-        # No paraphrase allowance here: a quote must itself contain the question's terms.
-        if verifier.addresses(question, [ev], ev.text, allow_paraphrase=False)[0]:
+        # Stricter than for the model's sentences: a quote shown as the answer must itself
+        # contain most of the question's terms, with no allowance for paraphrase.
+        if strict.addresses(question, [ev], ev.text, allow_paraphrase=False)[0]:
             return ev, True
     names = set(extract_facts(question).names)
     q_toks = set(tokenize(question))

@@ -370,9 +370,9 @@ _WANTS_DATE = re.compile(r"^\s*(when\b|(on |in )?what (date|day|year|month)\b|si
 _WANTS_NUMBER = re.compile(
     r"\bhow (many|much|long|far|old)\b|\bwhat (share|percentage|proportion|number)\b", re.I
 )
+# "Today" or "this year" only answer "when" through the publication date, so they don't count.
 _TEMPORAL = re.compile(
-    r"\b(today|yesterday|tomorrow|week|month|year|days? (before|after|later|earlier)|"
-    r"morning|afternoon|evening|night)\b",
+    r"\b(\d+|one|two|three|a) (days?|weeks?|months?) (before|after|later|earlier)\b",
     re.I,
 )
 
