@@ -69,6 +69,21 @@ def test_api_follow_up(app_url):
     assert data["answerable"] and "Deir" in data["text"], data["text"]
 
 
+def test_upload_and_remove_a_document(app_url, tmp_path):
+    from gradio_client import Client, handle_file
+
+    doc = tmp_path / "note.md"
+    doc.write_text("# Field note\n\nPublished March 3, 2018\n\nThe bridge at Exampleton reopened "
+                   "after repairs that took nine weeks.\n", encoding="utf-8")
+    client = Client(app_url, verbose=False)
+    table, _, status = client.predict([handle_file(str(doc))], api_name="/upload")
+    rows = {r[0]: r for r in table["data"]}
+    assert "note.md" in rows and rows["note.md"][2] == "2018-03-03", table
+    assert "added 1" in status
+    table, _, status = client.predict("note.md", api_name="/remove_document")
+    assert "note.md" not in {r[0] for r in table["data"]} and "Removed note.md" in status
+
+
 @pytest.mark.browser
 def test_browser_chat_shows_sources_and_highlight(app_url):
     from selenium import webdriver
