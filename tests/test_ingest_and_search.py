@@ -140,3 +140,12 @@ def test_retrieval_eval_set_hybrid_recall(seeded_settings):
     assert hybrid["recall@5"] == 1.0, [q for q in results["per_question"] if q["recall@5"] < 1]
     assert hybrid["mrr"] >= 0.85
     assert set(results["modes"]) == {"dense", "bm25", "hybrid"}
+
+
+def test_first_search_on_an_empty_index_ingests_seeds(store_settings):
+    from rag.retriever import search
+
+    assert open_store(store_settings).get(include=[])["ids"] == []
+    hits = search("When was Hawija taken from ISIS?", k=2, settings=store_settings)
+    assert hits and hits[0].source == "000_ca6adfa8eb41c077.txt"
+    assert len(list_documents(store_settings)) == 5
