@@ -264,6 +264,8 @@ def format_answers(report: dict[str, Any]) -> str:
         "unanswerable_abstained",
         "abstention_precision",
         "sentences_passing_verification",
+        "grounding",
+        "answers_by_kind",
         "latency_p50_s",
         "latency_p95_s",
     ):
