@@ -113,6 +113,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from rag.config import PROJECT_ROOT
+
+    # app.py lives beside the package; the installed `rag` script doesn't run from there.
+    if str(PROJECT_ROOT) not in sys.path:
+        sys.path.insert(0, str(PROJECT_ROOT))
     from app import main as app_main
 
     return app_main(["--host", args.host, "--port", str(args.port)])
