@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.config import Settings, set_offline_env
+from rag.config import Settings
 
 
 class ModelError(RuntimeError):
@@ -207,16 +207,3 @@ def embedding_model_path(name: str) -> Path:
         known = ", ".join(EMBEDDING_PACKAGES)
         raise ModelError(f"embedding model {name!r} not found: use {known} or a model folder")
     return path.resolve()
-
-
-_EMBEDDERS: dict[str, object] = {}
-
-
-def load_embedder(name: str):  # -> SentenceTransformer
-    """Load (once per process) a sentence-transformers model from disk, offline."""
-    set_offline_env()
-    if name not in _EMBEDDERS:
-        from sentence_transformers import SentenceTransformer
-
-        _EMBEDDERS[name] = SentenceTransformer(str(embedding_model_path(name)), device="cpu")
-    return _EMBEDDERS[name]

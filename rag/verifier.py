@@ -533,8 +533,16 @@ class Verifier:
                     return [a, b]
         return None
 
+    def _table(self, evidence: list[EvidenceSentence]) -> dict[int, _EvidenceFacts]:
+        """Facts of each evidence sentence, computed once per answer, not once per sentence."""
+        key = tuple((ev.number, ev.passage.chunk_id, ev.text, ev.context) for ev in evidence)
+        if getattr(self, "_cached_key", None) != key:
+            self._cached_key = key
+            self._cached = {ev.number: _evidence_facts(ev) for ev in evidence}
+        return self._cached
+
     def run(self, sentence: DraftSentence, evidence: list[EvidenceSentence], question: str) -> Verdict:
-        table = {ev.number: _evidence_facts(ev) for ev in evidence}
+        table = self._table(evidence)
         q_facts = extract_facts(question)
         q_norm = _norm_name(question)
         allowed = _expand(set(q_facts.names), q_norm)
