@@ -167,6 +167,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="report folder")
     p.add_argument("-k", type=int, default=5)
     p.add_argument("--compare", nargs=2, metavar=("RUN_A", "RUN_B"), help="compare two report folders")
+    p.add_argument(
+        "--judge",
+        help="support judge: 'local' (the chat model, default), a model spec such as "
+        "llamacpp:qwen2.5-coder-0.5b or ollama:<model>, or 'none'",
+    )
+    p.add_argument("--judge-mode", choices=["guarded", "model"], default="guarded")
+    p.add_argument("--baseline", action="store_true", help="also run the plain LangChain chain")
+    p.add_argument("--calibrate", action="store_true", help="only measure the judge on the calibration set")
+    p.add_argument("--calibration-set", help="labelled pairs (default eval/calibration.jsonl)")
+    p.add_argument("--rejudge", metavar="RUN", help="judge and report a finished run's answers again")
+    p.add_argument("--check", metavar="THRESHOLDS", help="exit 1 if a figure falls below these minimums")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="start the Gradio chat")

@@ -19,6 +19,7 @@ from typing import Any
 from rag.config import PROJECT_ROOT, Settings, load_settings
 
 DEFAULT_SET = PROJECT_ROOT / "eval" / "questions.jsonl"
+DEFAULT_CALIBRATION_SET = PROJECT_ROOT / "eval" / "calibration.jsonl"
 
 
 @dataclass
@@ -199,6 +200,11 @@ def score_answer(item: EvalItem, answer) -> dict[str, Any]:
         "latency_s": answer.timings.get("total"),
         "grounding": grounding_score(answer),
         "dropped": [f"{c.text} — {c.reason}" for c in dropped],
+        # Kept so that a run can be judged again later without answering again.
+        "citations": [
+            {k: getattr(c, k) for k in ("number", "source", "title", "date", "quote", "passage")}
+            for c in answer.citations
+        ],
     }
 
 
@@ -235,81 +241,80 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def evaluate_answers(items: list[EvalItem], settings: Settings, progress=True) -> dict[str, Any]:
-    from rag.pipeline import ask
+def answer_all(items: list[EvalItem], settings: Settings, system: str = "ours", progress=True):
+    """Every question through ``ask()`` (or the baseline chain); one scored row each."""
+    if system == "baseline":
+        from rag.baseline import BaselineChain
+
+        chain = BaselineChain(settings)
+
+        def run(item: EvalItem):
+            return chain.run(item.question, history=item.history)
+    else:
+        from rag.pipeline import ask
+
+        def run(item: EvalItem):
+            return ask(item.question, history=item.history, settings=settings)
 
     rows = []
     for n, item in enumerate(items, start=1):
         t = time.perf_counter()
-        answer = ask(item.question, history=item.history, settings=settings)
-        row = score_answer(item, answer)
+        row = score_answer(item, run(item))
         rows.append(row)
         if progress:
             mark = {True: "ok ", False: "BAD", None: "abs" if row["abstained"] else " - "}[row["correct"]]
             print(
-                f"[{n}/{len(items)}] {mark} {time.perf_counter() - t:5.1f}s {item.id} "
-                f"{item.question[:60]} -> {answer.text[:80]!r}",
+                f"[{system} {n}/{len(items)}] {mark} {time.perf_counter() - t:5.1f}s {item.id} "
+                f"{item.question[:60]} -> {row['answer'][:80]!r}",
                 file=sys.stderr,
             )
-    return {"summary": summarise(rows), "per_question": rows}
+    return rows
 
 
-def format_answers(report: dict[str, Any]) -> str:
-    s = report["summary"]
-    lines = ["| metric | value |", "|---|---|"]
-    for key in (
-        "questions",
-        "answerable_correct",
-        "answerable_abstained",
-        "unanswerable_abstained",
-        "abstention_precision",
-        "sentences_passing_verification",
-        "grounding",
-        "answers_by_kind",
-        "latency_p50_s",
-        "latency_p95_s",
-    ):
-        lines.append(f"| {key} | {s[key]} |")
-    lines += ["", "| type | n | correct |", "|---|---|---|"]
-    for t, v in sorted(s["by_type"].items()):
-        lines.append(f"| {t} | {v['n']} | {v['correct']} |")
-    lines += ["", "| id | type | kind | correct | answer |", "|---|---|---|---|---|"]
-    for r in report["per_question"]:
-        ans = r["answer"].replace("|", "\\|").replace("\n", " ")
-        lines.append(f"| {r['id']} | {r['type']} | {r['kind']} | {r['correct']} | {ans} |")
-    return "\n".join(lines)
+def judge_all(rows: list[dict[str, Any]], items: list[EvalItem], judge, progress=True) -> None:
+    """Add faithfulness, ALCE citation scores and judged correctness to each answered row."""
+    from rag.attribution import judge_answer
+
+    refs = {i.id: i.reference for i in items}
+    for n, row in enumerate(rows, start=1):
+        t = time.perf_counter()
+        calls = judge.calls
+        if row["abstained"]:
+            row.update(faithfulness=None, citation_recall=None, citation_precision=None, judged=None)
+            continue
+        passages = {c["number"]: c["passage"] for c in row["citations"]}
+        row["judged"] = judge_answer(row["answer"], passages, judge)
+        for key in ("faithfulness", "citation_recall", "citation_precision"):
+            row[key] = row["judged"][key]
+        if row["type"] != "unanswerable" and refs.get(row["id"]):
+            # Judged equivalence: does the answer state what the reference answer states?
+            row["judged_correct"] = judge.run(refs[row["id"]], [row["answer"]]).supported
+        if progress:
+            print(
+                f"[judge {n}/{len(rows)}] {row['id']} faithfulness={row['faithfulness']} "
+                f"recall={row['citation_recall']} precision={row['citation_precision']} "
+                f"({judge.calls - calls} model calls, {time.perf_counter() - t:.1f}s)",
+                file=sys.stderr,
+            )
 
 
-def plot_answers(report: dict[str, Any], out_dir: Path) -> list[Path]:
-    """Bar charts: correctness by question type, and what became of each question."""
-    import matplotlib
+def judged_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    def mean(key: str) -> float | None:
+        vals = [r[key] for r in rows if r.get(key) is not None]
+        return round(statistics.mean(vals), 4) if vals else None
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    s = report["summary"]
-    paths = []
-    types = sorted(s["by_type"])
-    if types:
-        fig, ax = plt.subplots(figsize=(7, 3.5))
-        ax.bar(types, [s["by_type"][t]["correct"] / s["by_type"][t]["n"] for t in types], color="#2a7")
-        ax.set_ylim(0, 1)
-        ax.set_ylabel("share correct")
-        ax.set_title("Answerable questions answered correctly, by type")
-        ax.tick_params(axis="x", labelrotation=20)
-        fig.tight_layout()
-        paths.append(out_dir / "correct_by_type.png")
-        fig.savefig(paths[-1], dpi=110)
-        plt.close(fig)
-    kinds = s["answers_by_kind"]
-    fig, ax = plt.subplots(figsize=(5, 3))
-    ax.bar(list(kinds), list(kinds.values()), color=["#2a7", "#888", "#c70"])
-    ax.set_title("Final answers by kind")
-    fig.tight_layout()
-    paths.append(out_dir / "answers_by_kind.png")
-    fig.savefig(paths[-1], dpi=110)
-    plt.close(fig)
-    return paths
+    claims = [c for r in rows if r.get("judged") for c in r["judged"]["claims"]]
+    answerable = [r for r in rows if r["type"] != "unanswerable"]
+    judged_correct = sum(bool(r.get("judged_correct")) for r in answerable)
+    return {
+        "faithfulness": mean("faithfulness"),
+        "claims_judged": len(claims),
+        "claims_supported": sum(c["supported"] for c in claims),
+        "citation_recall": mean("citation_recall"),
+        "citation_precision": mean("citation_precision"),
+        # Declined answers count as not correct, as in the key-fact score.
+        "answerable_judged_correct": round(judged_correct / len(answerable), 4) if answerable else None,
+    }
 
 
 def compare(a: Path, b: Path) -> str:
@@ -332,44 +337,149 @@ def compare(a: Path, b: Path) -> str:
     return "\n".join(lines)
 
 
-def _write(out_dir: Path, name: str, data: dict[str, Any], text: str) -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / f"{name}.json").write_text(json.dumps(data, indent=2, ensure_ascii=False))
-    (out_dir / f"{name}.md").write_text(text + "\n")
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _error(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def _make_judge(args, settings: Settings):
+    if (args.judge or "").lower() == "none":
+        return None
+    from rag.judge import SupportJudge
+    from rag.llm import parse_llm
+
+    spec = None if args.judge in (None, "local") else args.judge
+    if spec:
+        parse_llm(spec)  # a bad spec fails here, before any answering, with one line
+    return SupportJudge(spec, settings, mode=args.judge_mode)
+
+
+def run_calibration(judge, path: Path, out_dir: Path | None, progress: bool = True) -> dict[str, Any]:
+    from rag.calibration import calibrate, format_calibration, load_pairs
+
+    result = calibrate(judge, load_pairs(path), progress=progress)
+    if out_dir:
+        _write_json(out_dir / "calibration.json", result)
+    print(format_calibration(result), file=sys.stderr)
+    return result
+
+
+def check_thresholds(report: dict[str, Any], path: Path) -> list[str]:
+    """The headline figures of our pipeline that fell below the stated minimum."""
+    minimums = json.loads(path.read_text())
+    summary = report["systems"]["ours"]["summary"]
+    cal = report.get("calibration") or {}
+    failures = []
+    for key, minimum in minimums.items():
+        value = cal.get("accuracy") if key == "judge_calibration_accuracy" else summary.get(key)
+        if value is None or value < minimum:
+            failures.append(f"{key} = {value} is below {minimum}")
+    return failures
 
 
 def main(args) -> int:
     settings = load_settings()
-    path = Path(args.set) if args.set else DEFAULT_SET
-    if not path.is_file():
-        print(f"error: question set not found: {path}", file=sys.stderr)
-        return 2
-    try:
-        items = load_items(path)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     if args.compare:
         a, b = (Path(p) for p in args.compare)
         for p in (a, b):
             if not (p / "answers.json").is_file():
-                print(f"error: no answers.json in {p}", file=sys.stderr)
-                return 2
+                return _error(f"no answers.json in {p}")
         print(compare(a, b))
         return 0
+    if args.check and not Path(args.check).is_file():
+        return _error(f"threshold file not found: {args.check}")
+    out_dir = Path(args.out) if args.out else None
+    judge = _make_judge(args, settings)
+    cal_path = Path(args.calibration_set) if args.calibration_set else DEFAULT_CALIBRATION_SET
+    if judge is not None and not cal_path.is_file():
+        return _error(f"calibration set not found: {cal_path}")
+
+    if args.calibrate:
+        if judge is None:
+            return _error("--calibrate needs a judge (not --judge none)")
+        try:
+            run_calibration(judge, cal_path, out_dir or _stamp(settings))
+        except ValueError as exc:
+            return _error(str(exc))
+        return 0
+
+    path = Path(args.set) if args.set else DEFAULT_SET
+    if not path.is_file():
+        return _error(f"question set not found: {path}")
+    try:
+        items = load_items(path)
+    except ValueError as exc:
+        return _error(str(exc))
     if args.limit:
         items = items[: args.limit]
-    out_dir = Path(args.out) if args.out else settings.reports_dir / time.strftime("%Y%m%d-%H%M%S")
+
     if args.retrieval:
+        out_dir = out_dir or _stamp(settings)
         results = evaluate_retrieval(items, settings, k=args.k)
         text = format_retrieval(results)
-        _write(out_dir, "retrieval", results, text)
+        _write_json(out_dir / "retrieval.json", results)
+        (out_dir / "retrieval.md").write_text(text + "\n")
         print(text)
+        print(f"report written to {out_dir}", file=sys.stderr)
+        return 0
+
+    systems: dict[str, dict[str, Any]] = {}
+    if args.rejudge:
+        out_dir = Path(args.rejudge)
+        for name, file in (("ours", "answers.json"), ("baseline", "baseline.json")):
+            if (out_dir / file).is_file():
+                systems[name] = json.loads((out_dir / file).read_text())
+        if not systems:
+            return _error(f"no answers.json in {out_dir}")
+        wanted = {r["id"] for r in next(iter(systems.values()))["per_question"]}
+        items = [i for i in items if i.id in wanted]
     else:
-        report = evaluate_answers(items, settings)
-        text = format_answers(report)
-        _write(out_dir, "answers", report, text)
-        plot_answers(report, out_dir)
-        print(text)
-    print(f"report written to {out_dir}", file=sys.stderr)
+        out_dir = out_dir or _stamp(settings)
+        names = ["ours", "baseline"] if args.baseline else ["ours"]
+        for name in names:
+            rows = answer_all(items, settings, system=name)
+            systems[name] = {"summary": summarise(rows), "per_question": rows}
+            _write_json(out_dir / ("answers.json" if name == "ours" else f"{name}.json"), systems[name])
+
+    calibration = None
+    if judge is not None:
+        calibration = run_calibration(judge, cal_path, out_dir)
+        for name, system in systems.items():
+            print(f">>> judging the answers of {name} with {judge.label}", file=sys.stderr)
+            judge_all(system["per_question"], items, judge)
+            system["summary"].update(judged_summary(system["per_question"]))
+            _write_json(out_dir / ("answers.json" if name == "ours" else f"{name}.json"), system)
+
+    from rag.report import headline_rows, write_report
+
+    report = {
+        "created": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "set": str(path),
+        "questions": len(items),
+        "model": settings.llm,
+        "calibration": {k: v for k, v in calibration.items() if k not in ("per_pair", "errors")}
+        if calibration
+        else None,
+        "systems": systems,
+    }
+    md = write_report(report, out_dir)
+    print(f"{'metric':<70}" + "".join(f"{n:>10}" for n in systems))
+    for label, vals in headline_rows(report):
+        print(f"{label:<70}" + "".join(f"{v:>10}" for v in vals))
+    print(f"report written to {md} (and report.html)", file=sys.stderr)
+    if args.check:
+        failures = check_thresholds(report, Path(args.check))
+        for f in failures:
+            print(f"threshold failed: {f}", file=sys.stderr)
+        if failures:
+            return 1
     return 0
+
+
+def _stamp(settings: Settings) -> Path:
+    return settings.reports_dir / time.strftime("%Y%m%d-%H%M%S")

@@ -1,0 +1,94 @@
+"""Judged answer metrics: RAGAS faithfulness and ALCE citation recall/precision.
+
+- Faithfulness (RAGAS): claims supported by the passages the answer cited / all claims.
+  Claims are the answer's sentences (ours state one fact each; see eval/README.md).
+- Citation recall (ALCE): a sentence is supported when its cited passages together entail it;
+  a sentence without citations is unsupported.
+- Citation precision (ALCE): a citation counts when its sentence is supported and it is not
+  "irrelevant": on its own it entails the sentence, or the other citations without it don't.
+
+Sentences that talk about the articles rather than the events ("The articles don't say ...")
+are not claims and are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from rag.citations import strip_markers
+from rag.evidence import split_sentences
+from rag.judge import SupportJudge
+
+_QUOTE_ANSWER = re.compile(r"^The articles say:\s*“(?P<quote>.+)”\s*(?P<marks>(?:\[\d+\])+)\s*$", re.S)
+_META = re.compile(
+    r"^(the articles?|the (provided |given )?(context|passages?|sources?|documents?)|"
+    r"i (don't|do not) know|there is no (information|mention))\b",
+    re.I,
+)
+
+
+@dataclass
+class CitedSentence:
+    text: str  # without markers
+    cites: list[int] = field(default_factory=list)
+
+
+def cited_sentences(answer_text: str) -> list[CitedSentence]:
+    """The answer's factual sentences with the citation numbers each carries."""
+    m = _QUOTE_ANSWER.match(answer_text.strip())
+    if m:
+        return [CitedSentence(m["quote"], [int(n) for n in re.findall(r"\d+", m["marks"])])]
+    # "... Oct. 5. [1] Next" -> "... Oct. 5 [1]. Next": markers after a full stop belong to
+    # the sentence before it.
+    text = re.sub(r"([.!?])\s*((?:\[\d+\])+)", r" \2\1", answer_text)
+    out: list[CitedSentence] = []
+    for s, e in split_sentences(text):
+        clean, nums = strip_markers(text[s:e])
+        if re.search(r"[A-Za-z0-9]", clean):
+            out.append(CitedSentence(clean, list(dict.fromkeys(nums))))
+    return [s for s in out if not _META.match(s.text)]
+
+
+def judge_answer(answer_text: str, passages: dict[int, str], judge: SupportJudge) -> dict[str, Any]:
+    """Faithfulness and ALCE citation scores of one answer. ``passages`` maps each citation
+    number the answer may use to its passage text."""
+    sentences = cited_sentences(answer_text)
+    cited = [passages[n] for n in sorted({n for s in sentences for n in s.cites}) if n in passages]
+    claims = []
+    for s in sentences:
+        j = judge.run(s.text, cited)
+        claims.append({"claim": s.text, **j.to_dict()})
+    rows = []
+    supported_sentences = 0
+    good_citations = 0
+    total_citations = 0
+    for s in sentences:
+        refs = [n for n in s.cites if n in passages]
+        total_citations += len(s.cites)
+        entailed = (
+            bool(refs)
+            and len(refs) == len(s.cites)
+            and judge.run(s.text, [passages[n] for n in refs]).supported
+        )
+        supported_sentences += entailed
+        irrelevant: list[int] = []
+        if entailed and len(refs) > 1:
+            for n in refs:
+                alone = judge.run(s.text, [passages[n]]).supported
+                rest = [passages[r] for r in refs if r != n]
+                if not alone and judge.run(s.text, rest).supported:
+                    irrelevant.append(n)
+            good_citations += len(refs) - len(irrelevant)
+        elif entailed:
+            good_citations += len(refs)
+        rows.append({"sentence": s.text, "cites": s.cites, "supported": entailed, "irrelevant": irrelevant})
+    n_claims = len(claims)
+    return {
+        "claims": claims,
+        "sentences": rows,
+        "faithfulness": round(sum(c["supported"] for c in claims) / n_claims, 4) if n_claims else None,
+        "citation_recall": round(supported_sentences / len(rows), 4) if rows else None,
+        "citation_precision": round(good_citations / total_citations, 4) if total_citations else None,
+    }

@@ -1,0 +1,201 @@
+"""The eval report: a Markdown page and an HTML page (same content) with the headline table
+(ours beside the baseline), the judge's calibration beside faithfulness, plots, and one row
+per question."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+HEADLINE = [
+    ("answerable_correct", "answerable questions correct (key facts)"),
+    ("answerable_judged_correct", "answerable questions correct (judged equivalence)"),
+    ("unanswerable_abstained", "unanswerable questions declined (abstention recall)"),
+    ("abstention_precision", "declines that were right to decline (abstention precision)"),
+    ("answerable_abstained", "answerable questions declined"),
+    ("faithfulness", "faithfulness (RAGAS: supported claims / claims)"),
+    ("citation_recall", "citation recall (ALCE)"),
+    ("citation_precision", "citation precision (ALCE)"),
+    ("grounding", "grounding (dates, numbers, names found in cited passages; no model)"),
+    ("sentences_passing_verification", "draft sentences passing the verifier"),
+    ("latency_p50_s", "latency p50 (s)"),
+    ("latency_p95_s", "latency p95 (s)"),
+    ("tokens_mean", "tokens per question, prompt + output (mean)"),
+]
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.3f}" if value <= 1 else f"{value:.1f}"
+    return str(value)
+
+
+def headline_rows(report: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    systems = report["systems"]
+    return [
+        (label, [_fmt(systems[name]["summary"].get(key)) for name in systems])
+        for key, label in HEADLINE
+        if any(systems[name]["summary"].get(key) is not None for name in systems)
+    ]
+
+
+def calibration_line(report: dict[str, Any]) -> str:
+    cal = report.get("calibration")
+    if not cal:
+        return "No judge was used: faithfulness and citation scores were not computed."
+    return (
+        f"Judge: {cal['judge']}. On {cal['pairs']} hand-labelled (claim, passage) pairs it agrees "
+        f"with the label {cal['accuracy']:.1%} of the time; it accepts {cal['true_positive_rate']:.1%} "
+        f"of supported claims and rejects {cal['true_negative_rate']:.1%} of unsupported ones. "
+        "Read faithfulness and citation scores with that error in mind."
+    )
+
+
+def _question_rows(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    systems = report["systems"]
+    header = ["id", "type"]
+    for name in systems:
+        header += [f"{name}: answer", f"{name}: correct", f"{name}: faithful", f"{name}: cit. R/P"]
+    by_id = {name: {r["id"]: r for r in s["per_question"]} for name, s in systems.items()}
+    rows = []
+    for r in next(iter(systems.values()))["per_question"]:
+        row = [r["id"], r["type"]]
+        for name in systems:
+            q = by_id[name].get(r["id"])
+            if q is None:
+                row += ["", "", "", ""]
+                continue
+            correct = "declined" if q["abstained"] else _fmt(q["correct"])
+            if q["type"] == "unanswerable":
+                correct = "declined ✓" if q["abstained"] else "answered ✗"
+            rp = f"{_fmt(q.get('citation_recall'))}/{_fmt(q.get('citation_precision'))}"
+            row += [q["answer"], correct, _fmt(q.get("faithfulness")), rp]
+        rows.append(row)
+    return header, rows
+
+
+def to_markdown(report: dict[str, Any], plots: list[Path]) -> str:
+    names = list(report["systems"])
+    lines = [
+        f"# Evaluation report {report['created']}",
+        "",
+        f"Question set `{report['set']}` ({report['questions']} questions), model `{report['model']}`.",
+        "",
+        calibration_line(report),
+        "",
+        "| metric | " + " | ".join(names) + " |",
+        "|---|" + "---|" * len(names),
+    ]
+    lines += [f"| {label} | " + " | ".join(vals) + " |" for label, vals in headline_rows(report)]
+    lines += [""] + [f"![{p.stem}]({p.name})" for p in plots] + ["", "## Per question", ""]
+    header, rows = _question_rows(report)
+    lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in rows:
+        lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def to_html(report: dict[str, Any], plots: list[Path]) -> str:
+    e = html.escape
+    names = list(report["systems"])
+    head = "".join(f"<th>{e(n)}</th>" for n in names)
+    body = "".join(
+        f"<tr><td>{e(label)}</td>" + "".join(f"<td>{e(v)}</td>" for v in vals) + "</tr>"
+        for label, vals in headline_rows(report)
+    )
+    header, rows = _question_rows(report)
+    qhead = "".join(f"<th>{e(h)}</th>" for h in header)
+    qbody = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in rows)
+    imgs = "".join(f'<img src="{e(p.name)}" alt="{e(p.stem)}">' for p in plots)
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Evaluation report {e(report["created"])}</title>
+<style>
+body {{ font: 14px/1.45 system-ui, sans-serif; margin: 2em; color: #222; }}
+table {{ border-collapse: collapse; margin: 1em 0; }}
+td, th {{ border: 1px solid #ccc; padding: 4px 8px; vertical-align: top; text-align: left; }}
+th {{ background: #f3f3f3; }}
+.note {{ background: #fff8e1; padding: .6em 1em; border-left: 4px solid #c90; max-width: 60em; }}
+img {{ max-width: 48%; margin: .5em; border: 1px solid #eee; }}
+</style></head><body>
+<h1>Evaluation report {e(report["created"])}</h1>
+<p>Question set <code>{e(report["set"])}</code> ({report["questions"]} questions),
+model <code>{e(report["model"])}</code>.</p>
+<p class="note">{e(calibration_line(report))}</p>
+<table><tr><th>metric</th>{head}</tr>{body}</table>
+<div>{imgs}</div>
+<h2>Per question</h2>
+<table><tr>{qhead}</tr>{qbody}</table>
+</body></html>
+"""
+
+
+def plot(report: dict[str, Any], out_dir: Path) -> list[Path]:
+    """Correctness by question type and the headline scores, each system side by side."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    systems = report["systems"]
+    names = list(systems)
+    colours = ["#2a7", "#888", "#c70"]
+    width = 0.8 / len(names)
+    paths = []
+
+    types = sorted({t for s in systems.values() for t in s["summary"]["by_type"]})
+    if types:
+        fig, ax = plt.subplots(figsize=(8, 3.6))
+        x = np.arange(len(types))
+        for i, name in enumerate(names):
+            bt = systems[name]["summary"]["by_type"]
+            vals = [bt[t]["correct"] / bt[t]["n"] if t in bt else 0 for t in types]
+            ax.bar(x + i * width, vals, width, label=name, color=colours[i % 3])
+        ax.set_xticks(x + width * (len(names) - 1) / 2, types, rotation=20)
+        ax.set_ylim(0, 1)
+        ax.set_ylabel("share correct")
+        ax.set_title("Answerable questions answered correctly, by type")
+        ax.legend()
+        fig.tight_layout()
+        paths.append(out_dir / "correct_by_type.png")
+        fig.savefig(paths[-1], dpi=110)
+        plt.close(fig)
+
+    keys = [
+        ("answerable_correct", "correct"),
+        ("unanswerable_abstained", "declined\nunanswerable"),
+        ("abstention_precision", "abstention\nprecision"),
+        ("faithfulness", "faithfulness"),
+        ("citation_recall", "citation\nrecall"),
+        ("citation_precision", "citation\nprecision"),
+        ("grounding", "grounding"),
+    ]
+    fig, ax = plt.subplots(figsize=(9, 3.6))
+    x = np.arange(len(keys))
+    for i, name in enumerate(names):
+        s = systems[name]["summary"]
+        ax.bar(x + i * width, [s.get(k) or 0 for k, _ in keys], width, label=name, color=colours[i % 3])
+    ax.set_xticks(x + width * (len(names) - 1) / 2, [label for _, label in keys])
+    ax.set_ylim(0, 1)
+    ax.set_title("Headline scores")
+    ax.legend()
+    fig.tight_layout()
+    paths.append(out_dir / "headline.png")
+    fig.savefig(paths[-1], dpi=110)
+    plt.close(fig)
+    return paths
+
+
+def write_report(report: dict[str, Any], out_dir: Path) -> Path:
+    """report.json, report.md, report.html and the plots; returns the Markdown path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    plots = plot(report, out_dir)
+    (out_dir / "report.html").write_text(to_html(report, plots))
+    md = out_dir / "report.md"
+    md.write_text(to_markdown(report, plots))
+    return md

@@ -1,0 +1,225 @@
+"""The eval's judged metrics (RAGAS faithfulness, ALCE citation recall/precision), the judge's
+guards and cache, calibration scoring, thresholds and the report. The model is replaced by a
+rule here; the real judge runs in test_e2e_eval.py."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from types import SimpleNamespace
+
+import pytest
+
+from rag.attribution import cited_sentences, judge_answer
+from rag.calibration import calibrate, load_pairs
+from rag.evaluation import check_thresholds, judged_summary
+from rag.judge import SupportJudge, _parse_verdict, is_verbatim
+from rag.report import write_report
+
+
+class RuleJudge(SupportJudge):
+    """'Supported' when every word of the claim occurs in the passages: a stand-in model."""
+
+    def ask_model(self, claim: str, passages: list[str]) -> bool:
+        self.calls += 1
+        words = set(re.findall(r"[a-z0-9]+", " ".join(passages).lower()))
+        return set(re.findall(r"[a-z0-9]+", claim.lower())) <= words
+
+
+@pytest.fixture
+def judge(base_settings, tmp_path):
+    return RuleJudge(settings=replace(base_settings, data_dir=tmp_path))
+
+
+def test_sentences_carry_their_own_citations():
+    got = cited_sentences("Hawija fell on Oct. 5. [1] It took 15 days [1][2]. The articles don't say why.")
+    assert [(s.text, s.cites) for s in got] == [("Hawija fell on Oct. 5.", [1]), ("It took 15 days.", [1, 2])]
+    quote = cited_sentences("The articles say: “Rawa fell. Troops advanced.” [3]")
+    assert [(s.text, s.cites) for s in quote] == [("Rawa fell. Troops advanced.", [3])]
+    assert cited_sentences("I don't know.") == []
+
+
+def test_alce_precision_flags_a_citation_the_sentence_does_not_need(judge):
+    passages = {1: "Hawija was taken on Oct. 5 after 15 days.", 2: "Mosul lies on the Tigris."}
+    result = judge_answer("Hawija was taken on Oct. 5 [1][2].", passages, judge)
+    assert result["citation_recall"] == 1.0
+    assert result["citation_precision"] == 0.5  # [2] neither entails alone nor is needed
+    assert result["sentences"][0]["irrelevant"] == [2]
+    assert result["faithfulness"] == 1.0
+
+
+def test_unsupported_and_uncited_sentences(judge):
+    passages = {1: "Hawija was taken on Oct. 5 after 15 days."}
+    result = judge_answer("Hawija was taken on Oct. 9 [1]. Tanks entered the town.", passages, judge)
+    # The wrong date is caught by the fact guard; the uncited sentence fails ALCE recall.
+    assert result["claims"][0]["by"] == "facts" and result["claims"][0]["missing"] == ["Oct. 9"]
+    assert result["faithfulness"] == 0.0
+    assert result["citation_recall"] == 0.0
+    assert result["citation_precision"] == 0.0
+
+
+def test_model_mode_has_no_fact_guard(base_settings, tmp_path):
+    class YesJudge(SupportJudge):
+        def ask_model(self, claim, passages):
+            return True
+
+    s = replace(base_settings, data_dir=tmp_path)
+    claim, passages = "Hawija was taken on Oct. 9.", ["Hawija was taken on Oct. 5 after 15 days."]
+    assert YesJudge(settings=s, mode="model").run(claim, passages).supported
+    assert not YesJudge(settings=s, mode="guarded").run(claim, passages).supported
+
+
+def test_verbatim_claims_need_no_model(judge):
+    assert is_verbatim("Hawija was taken on Oct. 5", ["Iraqi forces said Hawija was taken on Oct. 5."])
+    assert not is_verbatim("Hawija", ["Hawija was taken."])  # too short to mean anything
+    assert (
+        judge.run("Hawija was taken on Oct. 5.", ["So Hawija was taken on Oct. 5, they said."]).by
+        == "verbatim"
+    )
+    assert judge.calls == 0
+
+
+def test_verdicts_are_cached_on_disk(base_settings, tmp_path):
+    settings = replace(base_settings, data_dir=tmp_path)
+    calls = []
+
+    class Counting(SupportJudge):
+        def __init__(self, *a, **kw):
+            super().__init__(*a, **kw)
+            self._chat = SimpleNamespace(
+                invoke=lambda m: calls.append(m) or SimpleNamespace(content='{"supported": true}')
+            )
+
+    Counting(settings=settings).ask_model("a claim", ["a passage"])
+    again = Counting(settings=settings)
+    assert again.ask_model("a claim", ["a passage"]) is True
+    assert len(calls) == 1 and again.calls == 0
+    (tmp_path / "judge_cache.jsonl").write_text('{"key": "cut sho')  # an interrupted write
+    assert Counting(settings=settings).ask_model("a claim", ["a passage"]) is True
+
+
+@pytest.mark.parametrize(
+    "raw, verdict",
+    [
+        ('{"supported": true}', True),
+        ('{"supported": false}', False),
+        ("Yes.", True),
+        ("No, not supported", False),
+    ],
+)
+def test_verdict_parsing(raw, verdict):
+    assert _parse_verdict(raw) is verdict
+
+
+def test_calibration_scores_model_guard_and_judge(judge, tmp_path):
+    path = tmp_path / "cal.jsonl"
+    pairs = [
+        {
+            "id": "a",
+            "passage": "Rawa fell on Nov. 17.",
+            "claim": "Rawa fell on Nov. 17.",
+            "supported": True,
+            "kind": "v",
+        },
+        {
+            "id": "b",
+            "passage": "Rawa fell on Nov. 17. Qaim fell on Nov. 3.",
+            "claim": "Rawa fell on Nov. 3.",
+            "supported": False,
+            "kind": "near_miss_date",
+        },
+        {
+            "id": "c",
+            "passage": "Rawa fell quickly.",
+            "claim": "Rawa was captured.",
+            "supported": True,
+            "kind": "p",
+        },
+    ]
+    path.write_text("\n".join(json.dumps(p) for p in pairs))
+    result = calibrate(judge, load_pairs(path), progress=False)
+    # The word rule says yes to the near miss (every word occurs); the guard can't see it
+    # either (Nov. 3 is in the passage); the paraphrase fails the word rule.
+    assert result["accuracy_model_alone"] == pytest.approx(1 / 3, abs=1e-3)
+    assert result["accuracy"] == pytest.approx(1 / 3, abs=1e-3)
+    assert {e["id"] for e in result["errors"]} == {"b", "c"}
+    assert result["by_kind"]["near_miss_date"]["judge"] == 0
+
+
+def test_bad_calibration_file_is_one_line_error(tmp_path):
+    path = tmp_path / "cal.jsonl"
+    path.write_text('{"id": "a", "passage": "p", "claim": "c", "supported": "yes"}\n')
+    with pytest.raises(ValueError, match=r"cal.jsonl:1: invalid calibration pair"):
+        load_pairs(path)
+
+
+def test_the_shipped_calibration_set_is_valid_and_verbatim():
+    from rag.config import PROJECT_ROOT
+
+    pairs = load_pairs(PROJECT_ROOT / "eval" / "calibration.jsonl")
+    assert len(pairs) >= 60
+    kinds = {p.kind for p in pairs}
+    assert {"near_miss_date", "near_miss_number", "near_miss_place"} <= kinds
+    assert 0.3 < sum(p.supported for p in pairs) / len(pairs) < 0.6
+    for p in pairs:  # passages are quoted from the seeds, not invented
+        assert p.passage in (PROJECT_ROOT / "seeds" / p.source).read_text(encoding="utf-8"), p.id
+
+
+def _row(i, correct, abstained, faith, typ="date"):
+    return {
+        "id": f"q{i}",
+        "type": typ,
+        "question": "?",
+        "answer": "A [1].",
+        "kind": "answer",
+        "correct": correct,
+        "abstained": abstained,
+        "faithfulness": faith,
+        "citation_recall": faith,
+        "citation_precision": faith,
+        "judged_correct": correct,
+        "judged": {"claims": [{"supported": bool(faith)}]} if faith is not None else None,
+    }
+
+
+def test_summary_thresholds_and_report(tmp_path):
+    rows = [_row(1, True, False, 1.0), _row(2, False, False, 0.0), _row(3, None, True, None, "unanswerable")]
+    summary = judged_summary(rows)
+    assert summary["faithfulness"] == 0.5 and summary["answerable_judged_correct"] == 0.5
+    assert summary["claims_judged"] == 2 and summary["claims_supported"] == 1
+    report = {
+        "created": "now",
+        "set": "s.jsonl",
+        "questions": 3,
+        "model": "m",
+        "calibration": {
+            "judge": "j",
+            "pairs": 60,
+            "accuracy": 0.8,
+            "true_positive_rate": 0.9,
+            "true_negative_rate": 0.7,
+        },
+        "systems": {
+            "ours": {
+                "summary": {
+                    **summary,
+                    "answerable_correct": 0.5,
+                    "by_type": {"date": {"n": 2, "correct": 1}},
+                },
+                "per_question": rows,
+            },
+            "baseline": {"summary": {"answerable_correct": 0.25, "by_type": {}}, "per_question": rows[:1]},
+        },
+    }
+    limits = tmp_path / "t.json"
+    limits.write_text(
+        json.dumps({"answerable_correct": 0.6, "faithfulness": 0.4, "judge_calibration_accuracy": 0.75})
+    )
+    assert check_thresholds(report, limits) == ["answerable_correct = 0.5 is below 0.6"]
+    md = write_report(report, tmp_path / "out")
+    text = md.read_text()
+    assert "| metric | ours | baseline |" in text and "agrees with the label 80.0%" in text
+    assert "| q3 | unanswerable |" in text and "declined ✓" in text
+    html = (tmp_path / "out" / "report.html").read_text()
+    assert "<script" not in html and (tmp_path / "out" / "headline.png").stat().st_size > 1000
