@@ -19,7 +19,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from rag.config import Settings, load_settings
-from rag.llm import get_chat_model, model_label
+from rag.llm import count_tokens, get_chat_model, model_label
 from rag.loaders import collect_files, load_file
 from rag.prompts import load_prompt
 from rag.store import open_store
@@ -81,8 +81,11 @@ class BaselineChain:
         query = f"{history[-1][0]} {question}" if history else question
         docs = retriever.invoke(query)
         context = "\n\n".join(f"[{i}] {d.page_content}" for i, d in enumerate(docs, start=1))
+        inputs = {"question": question, "context": context, "history": history or []}
         chain = load_prompt("baseline") | get_chat_model(self.settings, spec=self.llm) | StrOutputParser()
-        text = chain.invoke({"question": question, "context": context, "history": history or []}).strip()
+        text = chain.invoke(inputs).strip()
+        prompt = [str(m.content) for m in load_prompt("baseline").format_messages(**inputs)]
+        prompt_tokens = count_tokens(self.settings, prompt, spec=self.llm)
         used = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
         citations = [
             Citation(
@@ -108,4 +111,10 @@ class BaselineChain:
             kind="abstain" if declined else "answer",
             model=model_label(self.settings, self.llm),
             timings={"total": round(time.perf_counter() - t0, 3)},
+            tokens={
+                "prompt": prompt_tokens,
+                "output": count_tokens(self.settings, [text], spec=self.llm) or 0,
+            }
+            if prompt_tokens is not None
+            else {},
         )

@@ -164,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--retrieval", action="store_true", help="retrieval metrics only (no LLM)")
     p.add_argument("--set", help="question set (JSONL)")
     p.add_argument("--limit", type=int)
+    p.add_argument("--ids", help="only these question ids, comma-separated (e.g. q01,q02)")
     p.add_argument("--out", help="report folder")
     p.add_argument("-k", type=int, default=5)
     p.add_argument("--compare", nargs=2, metavar=("RUN_A", "RUN_B"), help="compare two report folders")

@@ -198,6 +198,7 @@ def score_answer(item: EvalItem, answer) -> dict[str, Any]:
         "cited_sources": cited_sources,
         "cites_gold": bool(set(cited_sources) & set(item.sources)) if item.sources else None,
         "latency_s": answer.timings.get("total"),
+        "tokens": sum(answer.tokens.values()) if answer.tokens else None,
         "grounding": grounding_score(answer),
         "dropped": [f"{c.text} — {c.reason}" for c in dropped],
         # Kept so that a run can be judged again later without answering again.
@@ -236,6 +237,9 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         if (g := [r["grounding"] for r in rows if r.get("grounding") is not None])
         else None,
         "latency_p50_s": round(statistics.median(lat), 2) if lat else None,
+        "tokens_mean": round(statistics.mean(tok))
+        if (tok := [r["tokens"] for r in rows if r.get("tokens")])
+        else None,
         "latency_p95_s": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 2) if lat else None,
         "by_type": by_type,
     }
@@ -415,6 +419,12 @@ def main(args) -> int:
         items = load_items(path)
     except ValueError as exc:
         return _error(str(exc))
+    if args.ids:
+        wanted = [i.strip() for i in args.ids.split(",") if i.strip()]
+        unknown = sorted(set(wanted) - {i.id for i in items})
+        if unknown:
+            return _error(f"no question with id {', '.join(unknown)} in {path.name}")
+        items = [i for i in items if i.id in wanted]
     if args.limit:
         items = items[: args.limit]
 

@@ -92,5 +92,15 @@ def get_chat_model(settings: Settings, json_schema: dict[str, Any] | None = None
     return model.bind(response_format={"type": "json_object", "schema": json_schema})
 
 
+def count_tokens(settings: Settings, texts: list[str], spec: str | None = None) -> int | None:
+    """Tokens of ``texts`` in the llama.cpp model's vocabulary (None for Ollama, whose
+    tokenizer isn't local). Chat-template tokens are not counted."""
+    backend, name = parse_llm(spec or settings.llm)
+    if backend != "llamacpp":
+        return None
+    client = _llamacpp(settings, name).client
+    return sum(len(client.tokenize(t.encode("utf-8"), add_bos=False, special=True)) for t in texts)
+
+
 def model_label(settings: Settings, spec: str | None = None) -> str:
     return spec or settings.llm

@@ -18,7 +18,7 @@ from rag.citations import CitationNumberer, DraftSentence, parse_draft, with_mar
 from rag.config import Settings, load_settings
 from rag.evidence import EvidenceSelector, EvidenceSentence
 from rag.ingest import ensure_index
-from rag.llm import get_chat_model, model_label
+from rag.llm import count_tokens, get_chat_model, model_label
 from rag.retriever import HybridRetriever, tokenize
 from rag.store import get_embeddings
 from rag.types import Answer, SentenceCheck
@@ -168,6 +168,14 @@ class RagPipeline:
         timings["verify"] = round(verify_time, 3)
 
         answer.raw_output = raw
+        prompt_tokens = count_tokens(
+            settings, [str(m.content) for m in answerer.messages(standalone, evidence)], spec=self.llm
+        )
+        if prompt_tokens is not None:
+            answer.tokens = {
+                "prompt": prompt_tokens,
+                "output": count_tokens(settings, [raw], spec=self.llm) or 0,
+            }
         answer.citations = numberer.citations
         self._finish(answer, draft.answerable, state, verdicts, numbers, evidence, standalone, numberer)
         timings["total"] = round(time.perf_counter() - t0, 3)

@@ -102,6 +102,8 @@ class Answer:
     checks: list[SentenceCheck] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    # Tokens of the answering call: {"prompt": n, "output": m} (llama.cpp backend only).
+    tokens: dict[str, int] = field(default_factory=dict)
     model: str = ""
     raw_output: str = ""
 

@@ -56,9 +56,13 @@ def test_api_answer_with_citations(app_url):
 
 
 def test_api_follow_up(app_url):
-    history = [["What did Iraqi forces launch on October 26, 2017?",
-                "A final offensive on the last ISIS strongholds in Iraq, the border towns of "
-                "al-Qaim and Rawa [1]."]]
+    history = [
+        [
+            "What did Iraqi forces launch on October 26, 2017?",
+            "A final offensive on the last ISIS strongholds in Iraq, the border towns of "
+            "al-Qaim and Rawa [1].",
+        ]
+    ]
     data = _ask(app_url, "How many civilians remained in those two towns?", history)
     assert data["standalone_question"] and "Rawa" in data["standalone_question"]
     assert data["answerable"] and "50,000" in data["text"], data["text"]
@@ -69,8 +73,11 @@ def test_upload_and_remove_a_document(app_url, tmp_path):
     from gradio_client import Client, handle_file
 
     doc = tmp_path / "note.md"
-    doc.write_text("# Field note\n\nPublished March 3, 2018\n\nThe bridge at Exampleton reopened "
-                   "after repairs that took nine weeks.\n", encoding="utf-8")
+    doc.write_text(
+        "# Field note\n\nPublished March 3, 2018\n\nThe bridge at Exampleton reopened "
+        "after repairs that took nine weeks.\n",
+        encoding="utf-8",
+    )
     client = Client(app_url, verbose=False)
     table, _, status = client.predict([handle_file(str(doc))], api_name="/upload")
     rows = {r[0]: r for r in table["data"]}
