@@ -67,6 +67,8 @@ def latest_report(settings: Settings) -> tuple[str, list[str]]:
         md = [p for p in (run / "report.md", run / "answers.md", run / "retrieval.md") if p.exists()]
         if md:
             text = "\n\n".join(p.read_text(encoding="utf-8") for p in md)
+            # The plots are shown in the gallery; relative image links don't resolve here.
+            text = "\n".join(line for line in text.splitlines() if not line.startswith("!["))
             plots = sorted(str(p) for p in run.glob("*.png"))
             return f"### Latest report: `{run.name}`\n\n{text}", plots
     return (

@@ -168,6 +168,11 @@ def test_doctor_reports_unreachable_chroma_server(tmp_path):
             "cannot reach the Chroma server at 127.0.0.1:9",
         ),
         (["eval", "--set", "missing.jsonl"], {}, "question set not found"),
+        (["eval", "--ids", "q01,q999"], {}, "no question with id q999"),
+        (["eval", "--judge", "gpt4"], {}, "unknown LLM 'gpt4'"),
+        (["eval", "--check", "nope.json"], {}, "threshold file not found"),
+        (["eval", "--calibrate", "--calibration-set", "nope.jsonl"], {}, "calibration set not found"),
+        (["eval", "--rejudge", "no/such/run"], {}, "no answers.json in no/such/run"),
     ],
 )
 def test_cli_errors_are_one_line(tmp_path, args, env, fragment):
