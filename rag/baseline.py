@@ -23,7 +23,7 @@ from rag.llm import count_tokens, get_chat_model, model_label
 from rag.loaders import collect_files, load_file
 from rag.prompts import load_prompt
 from rag.store import open_store
-from rag.types import Answer, Citation
+from rag.types import Answer, Citation, Passage
 
 # The tutorial's "I don't know", and the ways a small model phrases it.
 _DECLINE = re.compile(
@@ -102,12 +102,25 @@ class BaselineChain:
             for i, d in enumerate(docs, start=1)
             if i in used
         ]
+        passages = [
+            Passage(
+                chunk_id=str(d.id or ""),
+                source=d.metadata["source"],
+                title=d.metadata.get("title", d.metadata["source"]),
+                date=None,
+                text=d.page_content,
+                start=d.metadata.get("start_index", 0),
+                end=d.metadata.get("start_index", 0) + len(d.page_content),
+            )
+            for d in docs
+        ]
         declined = not text or bool(_DECLINE.search(text))
         return Answer(
             question=question,
             text=text,
             answerable=not declined,
             citations=citations,
+            passages=passages,
             kind="abstain" if declined else "answer",
             model=model_label(self.settings, self.llm),
             timings={"total": round(time.perf_counter() - t0, 3)},

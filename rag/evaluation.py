@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import statistics
 import sys
 import time
@@ -162,18 +161,24 @@ def facts_found(text: str, key_facts: list[list[str]]) -> tuple[int, int]:
 def grounding_score(answer) -> float | None:
     """Deterministic, model-free: the share of dates, numbers and names in the answer that
     occur in the passages it cites. None when the answer states no such fact."""
-    from rag.verifier import extract_facts, normalise_numbers
+    from rag.grounding import fact_checks
 
-    text = normalise_numbers(re.sub(r"\[\d+\]", "", answer.text))
-    facts = extract_facts(text)
     passages = " ".join(f"{c.passage} {c.title} {c.date or ''}" for c in answer.citations)
-    found = extract_facts(passages)
-    low = passages.lower()
-    checks = [d in found.dates for d in facts.dates]
-    checks += [n in found.numbers for n in facts.numbers]
-    checks += [y in found.years for y in facts.years]
-    checks += [all(w in low for w in name.split()) for name in facts.names]
+    checks = [ok for _, ok in fact_checks(answer.text, passages)]
     return round(sum(checks) / len(checks), 4) if checks else None
+
+
+RETRIEVAL_K = 4  # the baseline stuffs 4 chunks; both systems are scored at the same depth
+
+
+def retrieval_scores(passages, item: EvalItem, k: int = RETRIEVAL_K) -> dict[str, float] | None:
+    if not item.sources:
+        return None
+    return {
+        f"recall@{k}": recall_at(passages, item, k),
+        "rr": reciprocal_rank(passages, item),
+        f"ndcg@{k}": round(ndcg_at(passages, item, k), 4),
+    }
 
 
 def score_answer(item: EvalItem, answer) -> dict[str, Any]:
@@ -200,6 +205,7 @@ def score_answer(item: EvalItem, answer) -> dict[str, Any]:
         "latency_s": answer.timings.get("total"),
         "tokens": sum(answer.tokens.values()) if answer.tokens else None,
         "grounding": grounding_score(answer),
+        "retrieval": retrieval_scores(answer.passages, item),
         "dropped": [f"{c.text} — {c.reason}" for c in dropped],
         # Kept so that a run can be judged again later without answering again.
         "citations": [
@@ -237,6 +243,11 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         if (g := [r["grounding"] for r in rows if r.get("grounding") is not None])
         else None,
         "latency_p50_s": round(statistics.median(lat), 2) if lat else None,
+        **{
+            f"retrieval_{key}": round(statistics.mean(vals), 4)
+            for key in (f"recall@{RETRIEVAL_K}", "rr", f"ndcg@{RETRIEVAL_K}")
+            if (vals := [r["retrieval"][key] for r in rows if r.get("retrieval")])
+        },
         "tokens_mean": round(statistics.mean(tok))
         if (tok := [r["tokens"] for r in rows if r.get("tokens")])
         else None,
@@ -448,6 +459,9 @@ def main(args) -> int:
             return _error(f"no answers.json in {out_dir}")
         wanted = {r["id"] for r in next(iter(systems.values()))["per_question"]}
         items = [i for i in items if i.id in wanted]
+        _fill_retrieval(systems, items, settings)
+        for system in systems.values():
+            system["summary"] = summarise(system["per_question"])
     else:
         out_dir = out_dir or _stamp(settings)
         names = ["ours", "baseline"] if args.baseline else ["ours"]
@@ -489,6 +503,21 @@ def main(args) -> int:
         if failures:
             return 1
     return 0
+
+
+def _fill_retrieval(systems: dict[str, dict[str, Any]], items: list[EvalItem], settings: Settings) -> None:
+    """Runs saved before retrieval was scored per answer: search again. Exact for our
+    retriever except on follow-ups, which are searched as previous question + question."""
+    rows = [r for r in systems.get("ours", {}).get("per_question", []) if "retrieval" not in r]
+    if not rows:
+        return
+    from rag.retriever import HybridRetriever
+
+    retriever = HybridRetriever(settings)
+    by_id = {i.id: i for i in items}
+    for r in rows:
+        item = by_id[r["id"]]
+        r["retrieval"] = retrieval_scores(retriever.run(retrieval_query(item), k=settings.top_k), item)
 
 
 def _stamp(settings: Settings) -> Path:

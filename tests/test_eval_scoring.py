@@ -223,3 +223,16 @@ def test_summary_thresholds_and_report(tmp_path):
     assert "| q3 | unanswerable |" in text and "declined ✓" in text
     html = (tmp_path / "out" / "report.html").read_text()
     assert "<script" not in html and (tmp_path / "out" / "headline.png").stat().st_size > 1000
+
+
+def test_retrieval_scores_count_answer_bearing_passages_only():
+    from rag.evaluation import EvalItem, retrieval_scores
+
+    item = EvalItem("q", "When?", "date", ["a.txt"], "Oct. 5", [["Oct. 5", "October 5"]])
+    p = lambda src, text: SimpleNamespace(source=src, text=text)  # noqa: E731
+    ranked = [p("a.txt", "Hawija, a town."), p("b.txt", "On Oct. 5."), p("a.txt", "Taken on October 5.")]
+    s = retrieval_scores(ranked, item)
+    assert s["recall@4"] == 1.0 and s["rr"] == pytest.approx(1 / 3)
+    assert s["ndcg@4"] == pytest.approx(0.5)
+    assert retrieval_scores(ranked[:2], item)["recall@4"] == 0.0
+    assert retrieval_scores(ranked, replace(item, sources=[])) is None
