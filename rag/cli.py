@@ -177,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline", action="store_true", help="also run the plain LangChain chain")
     p.add_argument("--calibrate", action="store_true", help="only measure the judge on the calibration set")
     p.add_argument("--calibration-set", help="labelled pairs (default eval/calibration.jsonl)")
+    p.add_argument("--calibration-sample", type=int, metavar="N", help="calibrate on N evenly spaced pairs")
     p.add_argument("--rejudge", metavar="RUN", help="judge and report a finished run's answers again")
     p.add_argument("--check", metavar="THRESHOLDS", help="exit 1 if a figure falls below these minimums")
     p.set_defaults(func=cmd_eval)

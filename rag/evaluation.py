@@ -374,10 +374,21 @@ def _make_judge(args, settings: Settings):
     return SupportJudge(spec, settings, mode=args.judge_mode)
 
 
-def run_calibration(judge, path: Path, out_dir: Path | None, progress: bool = True) -> dict[str, Any]:
+def run_calibration(
+    judge, path: Path, out_dir: Path | None, sample: int | None = None, progress: bool = True
+) -> dict[str, Any]:
     from rag.calibration import calibrate, format_calibration, load_pairs
 
-    result = calibrate(judge, load_pairs(path), progress=progress)
+    pairs = load_pairs(path)
+    if sample and sample < len(pairs):
+        # Evenly spaced within each label, in the set's proportions, so every article and
+        # kind of pair stays represented.
+        pos = [p for p in pairs if p.supported]
+        neg = [p for p in pairs if not p.supported]
+        n_pos = round(sample * len(pos) / len(pairs))
+        chosen = {id(g[i * len(g) // n]) for g, n in ((pos, n_pos), (neg, sample - n_pos)) for i in range(n)}
+        pairs = [p for p in pairs if id(p) in chosen]
+    result = calibrate(judge, pairs, progress=progress)
     if out_dir:
         _write_json(out_dir / "calibration.json", result)
     print(format_calibration(result), file=sys.stderr)
@@ -418,7 +429,7 @@ def main(args) -> int:
         if judge is None:
             return _error("--calibrate needs a judge (not --judge none)")
         try:
-            run_calibration(judge, cal_path, out_dir or _stamp(settings))
+            run_calibration(judge, cal_path, out_dir or _stamp(settings), args.calibration_sample)
         except ValueError as exc:
             return _error(str(exc))
         return 0
@@ -472,7 +483,7 @@ def main(args) -> int:
 
     calibration = None
     if judge is not None:
-        calibration = run_calibration(judge, cal_path, out_dir)
+        calibration = run_calibration(judge, cal_path, out_dir, args.calibration_sample)
         for name, system in systems.items():
             print(f">>> judging the answers of {name} with {judge.label}", file=sys.stderr)
             judge_all(system["per_question"], items, judge)
