@@ -236,3 +236,11 @@ def test_retrieval_scores_count_answer_bearing_passages_only():
     assert s["ndcg@4"] == pytest.approx(0.5)
     assert retrieval_scores(ranked[:2], item)["recall@4"] == 0.0
     assert retrieval_scores(ranked, replace(item, sources=[])) is None
+
+
+def test_fact_guard_matches_names_across_apostrophes_and_flags_wrong_values():
+    from rag.grounding import missing_facts
+
+    passage = "As of now, ISIS only holds two major towns in Iraq--Rawa and al-Qa’im. 1500 troops remain."
+    assert missing_facts("ISIS holds Rawa and al-Qaim, with 1,500 troops.", passage) == []
+    assert missing_facts("ISIS holds Rawa and Hawija, with 1,600 troops.", passage) == ["1600", "hawija"]
