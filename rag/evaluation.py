@@ -158,13 +158,13 @@ def facts_found(text: str, key_facts: list[list[str]]) -> tuple[int, int]:
     return found, len(key_facts)
 
 
-def grounding_score(answer) -> float | None:
+def grounding_score(text: str, citations: list[dict[str, Any]]) -> float | None:
     """Deterministic, model-free: the share of dates, numbers and names in the answer that
     occur in the passages it cites. None when the answer states no such fact."""
     from rag.grounding import fact_checks
 
-    passages = " ".join(f"{c.passage} {c.title} {c.date or ''}" for c in answer.citations)
-    checks = [ok for _, ok in fact_checks(answer.text, passages)]
+    passages = " ".join(f"{c['passage']} {c['title']} {c['date'] or ''}" for c in citations)
+    checks = [ok for _, ok in fact_checks(text, passages)]
     return round(sum(checks) / len(checks), 4) if checks else None
 
 
@@ -187,6 +187,11 @@ def score_answer(item: EvalItem, answer) -> dict[str, Any]:
     kept = [c for c in answer.checks if c.status in ("verified", "repaired")]
     dropped = [c for c in answer.checks if c.status == "dropped"]
     cited_sources = sorted({c.source for c in answer.citations})
+    # Kept so that a run can be judged again later without answering again.
+    citations = [
+        {k: getattr(c, k) for k in ("number", "source", "title", "date", "quote", "passage")}
+        for c in answer.citations
+    ]
     return {
         "id": item.id,
         "type": item.type,
@@ -204,14 +209,10 @@ def score_answer(item: EvalItem, answer) -> dict[str, Any]:
         "cites_gold": bool(set(cited_sources) & set(item.sources)) if item.sources else None,
         "latency_s": answer.timings.get("total"),
         "tokens": sum(answer.tokens.values()) if answer.tokens else None,
-        "grounding": grounding_score(answer),
+        "grounding": grounding_score(answer.text, citations),
         "retrieval": retrieval_scores(answer.passages, item),
         "dropped": [f"{c.text} — {c.reason}" for c in dropped],
-        # Kept so that a run can be judged again later without answering again.
-        "citations": [
-            {k: getattr(c, k) for k in ("number", "source", "title", "date", "quote", "passage")}
-            for c in answer.citations
-        ],
+        "citations": citations,
     }
 
 
@@ -472,6 +473,8 @@ def main(args) -> int:
         items = [i for i in items if i.id in wanted]
         _fill_retrieval(systems, items, settings)
         for system in systems.values():
+            for row in system["per_question"]:  # with today's fact checks
+                row["grounding"] = grounding_score(row["answer"], row["citations"])
             system["summary"] = summarise(system["per_question"])
     else:
         out_dir = out_dir or _stamp(settings)

@@ -177,6 +177,7 @@ def plot(report: dict[str, Any], out_dir: Path) -> list[Path]:
         ("citation_precision", "citation\nprecision"),
         ("grounding", "grounding"),
     ]
+    keys = [(k, label) for k, label in keys if any(systems[n]["summary"].get(k) is not None for n in names)]
     fig, ax = plt.subplots(figsize=(9, 3.6))
     x = np.arange(len(keys))
     for i, name in enumerate(names):
