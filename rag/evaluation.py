@@ -303,8 +303,9 @@ def judge_all(rows: list[dict[str, Any]], items: list[EvalItem], judge, progress
         for key in ("faithfulness", "citation_recall", "citation_precision"):
             row[key] = row["judged"][key]
         if row["type"] != "unanswerable" and refs.get(row["id"]):
-            # Judged equivalence: does the answer state what the reference answer states?
-            row["judged_correct"] = judge.run(refs[row["id"]], [row["answer"]]).supported
+            # Judged equivalence: does the answer state what the reference answer states? The
+            # model alone: the fact guard would demand every incidental detail of the reference.
+            row["judged_correct"] = judge.ask_model(refs[row["id"]], [row["answer"]])
         if progress:
             print(
                 f"[judge {n}/{len(rows)}] {row['id']} faithfulness={row['faithfulness']} "
