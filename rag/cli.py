@@ -174,6 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
         "llamacpp:qwen2.5-coder-0.5b or ollama:<model>, or 'none'",
     )
     p.add_argument("--judge-mode", choices=["guarded", "model"], default="guarded")
+    p.add_argument(
+        "--no-equivalence", action="store_true", help="skip the judged answer-vs-reference check (faster)"
+    )
     p.add_argument("--baseline", action="store_true", help="also run the plain LangChain chain")
     p.add_argument("--calibrate", action="store_true", help="only measure the judge on the calibration set")
     p.add_argument("--calibration-set", help="labelled pairs (default eval/calibration.jsonl)")

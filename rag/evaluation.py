@@ -287,7 +287,9 @@ def answer_all(items: list[EvalItem], settings: Settings, system: str = "ours", 
     return rows
 
 
-def judge_all(rows: list[dict[str, Any]], items: list[EvalItem], judge, progress=True) -> None:
+def judge_all(
+    rows: list[dict[str, Any]], items: list[EvalItem], judge, equivalence: bool = True, progress=True
+) -> None:
     """Add faithfulness, ALCE citation scores and judged correctness to each answered row."""
     from rag.attribution import judge_answer
 
@@ -302,7 +304,7 @@ def judge_all(rows: list[dict[str, Any]], items: list[EvalItem], judge, progress
         row["judged"] = judge_answer(row["answer"], passages, judge)
         for key in ("faithfulness", "citation_recall", "citation_precision"):
             row[key] = row["judged"][key]
-        if row["type"] != "unanswerable" and refs.get(row["id"]):
+        if equivalence and row["type"] != "unanswerable" and refs.get(row["id"]):
             # Judged equivalence: does the answer state what the reference answer states? The
             # model alone: the fact guard would demand every incidental detail of the reference.
             row["judged_correct"] = judge.ask_model(refs[row["id"]], [row["answer"]])
@@ -323,6 +325,7 @@ def judged_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     claims = [c for r in rows if r.get("judged") for c in r["judged"]["claims"]]
     answerable = [r for r in rows if r["type"] != "unanswerable"]
     judged_correct = sum(bool(r.get("judged_correct")) for r in answerable)
+    equivalence_judged = any("judged_correct" in r for r in answerable)
     return {
         "faithfulness": mean("faithfulness"),
         "claims_judged": len(claims),
@@ -330,7 +333,9 @@ def judged_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "citation_recall": mean("citation_recall"),
         "citation_precision": mean("citation_precision"),
         # Declined answers count as not correct, as in the key-fact score.
-        "answerable_judged_correct": round(judged_correct / len(answerable), 4) if answerable else None,
+        "answerable_judged_correct": round(judged_correct / len(answerable), 4)
+        if answerable and equivalence_judged
+        else None,
     }
 
 
@@ -490,7 +495,7 @@ def main(args) -> int:
         calibration = run_calibration(judge, cal_path, out_dir, args.calibration_sample)
         for name, system in systems.items():
             print(f">>> judging the answers of {name} with {judge.label}", file=sys.stderr)
-            judge_all(system["per_question"], items, judge)
+            judge_all(system["per_question"], items, judge, equivalence=not args.no_equivalence)
             system["summary"].update(judged_summary(system["per_question"]))
             _write_json(out_dir / ("answers.json" if name == "ours" else f"{name}.json"), system)
 
