@@ -299,15 +299,15 @@ def judge_all(
         calls = judge.calls
         if row["abstained"]:
             row.update(faithfulness=None, citation_recall=None, citation_precision=None, judged=None)
-            continue
-        passages = {c["number"]: c["passage"] for c in row["citations"]}
-        row["judged"] = judge_answer(row["answer"], passages, judge)
-        for key in ("faithfulness", "citation_recall", "citation_precision"):
-            row[key] = row["judged"][key]
-        if equivalence and row["type"] != "unanswerable" and refs.get(row["id"]):
-            # Judged equivalence: does the answer state what the reference answer states? The
-            # model alone: the fact guard would demand every incidental detail of the reference.
-            row["judged_correct"] = judge.ask_model(refs[row["id"]], [row["answer"]])
+        else:
+            passages = {c["number"]: c["passage"] for c in row["citations"]}
+            row["judged"] = judge_answer(row["answer"], passages, judge)
+            for key in ("faithfulness", "citation_recall", "citation_precision"):
+                row[key] = row["judged"][key]
+            if equivalence and row["type"] != "unanswerable" and refs.get(row["id"]):
+                # Judged equivalence: does the answer state what the reference answer states?
+                # The model alone: the guard would demand every incidental detail of the reference.
+                row["judged_correct"] = judge.ask_model(refs[row["id"]], [row["answer"]])
         if progress:
             print(
                 f"[judge {n}/{len(rows)}] {row['id']} faithfulness={row['faithfulness']} "

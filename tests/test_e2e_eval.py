@@ -28,9 +28,9 @@ def _rag(args: list[str], data_dir) -> subprocess.CompletedProcess:
 def test_smoke_subset_meets_the_stated_thresholds(seeded_settings, tmp_path):
     out = tmp_path / "run"
     thresholds = PROJECT_ROOT / "eval" / "smoke_thresholds.json"
-    r = _rag(
-        ["eval", "--ids", SMOKE_IDS, "--out", str(out), "--check", str(thresholds)], seeded_settings.data_dir
-    )
+    # 24 of the 82 calibration pairs keep CI's cold judge cache affordable.
+    args = ["--ids", SMOKE_IDS, "--calibration-sample", "24", "--check", str(thresholds)]
+    r = _rag(["eval", *args, "--out", str(out)], seeded_settings.data_dir)
     assert r.returncode == 0, r.stderr[-3000:]
     assert "Judge calibration:" in r.stderr and "[judge 7/7]" in r.stderr  # progress is shown
 
@@ -51,9 +51,8 @@ def test_smoke_subset_meets_the_stated_thresholds(seeded_settings, tmp_path):
     # Re-judging a finished run reuses the cached verdicts; an unmet minimum exits 1.
     strict = tmp_path / "strict.json"
     strict.write_text(json.dumps({"answerable_correct": 1.01}))
-    again = _rag(
-        ["eval", "--ids", SMOKE_IDS, "--rejudge", str(out), "--check", str(strict)], seeded_settings.data_dir
-    )
+    args = ["--ids", SMOKE_IDS, "--calibration-sample", "24", "--check", str(strict)]
+    again = _rag(["eval", *args, "--rejudge", str(out)], seeded_settings.data_dir)
     assert again.returncode == 1
     assert "threshold failed: answerable_correct" in again.stderr
     assert "[judge" in again.stderr and "(0 model calls" in again.stderr
