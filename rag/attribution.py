@@ -51,9 +51,12 @@ def cited_sentences(answer_text: str) -> list[CitedSentence]:
     return [s for s in out if not _META.match(s.text)]
 
 
-def judge_answer(answer_text: str, passages: dict[int, str], judge: SupportJudge) -> dict[str, Any]:
+def judge_answer(
+    answer_text: str, passages: dict[int, str], judge: SupportJudge, context: list[str] | None = None
+) -> dict[str, Any]:
     """Faithfulness and ALCE citation scores of one answer. ``passages`` maps each citation
-    number the answer may use to its passage text."""
+    number the answer may use to its passage text; ``context``, when given, is everything the
+    system retrieved, for faithfulness as RAGAS first defined it (claims against the context)."""
     sentences = cited_sentences(answer_text)
     cited = [passages[n] for n in sorted({n for s in sentences for n in s.cites}) if n in passages]
     claims = []
@@ -85,8 +88,15 @@ def judge_answer(answer_text: str, passages: dict[int, str], judge: SupportJudge
             good_citations += len(refs)
         rows.append({"sentence": s.text, "cites": s.cites, "supported": entailed, "irrelevant": irrelevant})
     n_claims = len(claims)
+    context_faithfulness = None
+    if context and n_claims:
+        # A claim its cited passages support is supported by the context that contains them.
+        for c in claims:
+            c["in_context"] = c["supported"] or judge.run(c["claim"], context).supported
+        context_faithfulness = round(sum(c["in_context"] for c in claims) / n_claims, 4)
     return {
         "claims": claims,
+        "context_faithfulness": context_faithfulness,
         "sentences": rows,
         "faithfulness": round(sum(c["supported"] for c in claims) / n_claims, 4) if n_claims else None,
         "citation_recall": round(supported_sentences / len(rows), 4) if rows else None,

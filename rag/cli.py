@@ -182,6 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--calibration-set", help="labelled pairs (default eval/calibration.jsonl)")
     p.add_argument("--calibration-sample", type=int, metavar="N", help="calibrate on N evenly spaced pairs")
     p.add_argument("--rejudge", metavar="RUN", help="judge and report a finished run's answers again")
+    p.add_argument(
+        "--resume", metavar="RUN", help="continue an interrupted run in its folder (keeps its answers)"
+    )
     p.add_argument("--check", metavar="THRESHOLDS", help="exit 1 if a figure falls below these minimums")
     p.set_defaults(func=cmd_eval)
 

@@ -11,6 +11,7 @@ import math
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -213,6 +214,9 @@ def score_answer(item: EvalItem, answer) -> dict[str, Any]:
         "retrieval": retrieval_scores(answer.passages, item),
         "dropped": [f"{c.text} — {c.reason}" for c in dropped],
         "citations": citations,
+        # What the system retrieved, so faithfulness can also be judged RAGAS's original way
+        # (claims against the whole retrieved context), which a baseline that never cites needs.
+        "context": [p.text for p in answer.passages],
     }
 
 
@@ -257,8 +261,20 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def answer_all(items: list[EvalItem], settings: Settings, system: str = "ours", progress=True):
-    """Every question through ``ask()`` (or the baseline chain); one scored row each."""
+def answer_all(
+    items: list[EvalItem],
+    settings: Settings,
+    system: str = "ours",
+    progress=True,
+    done: dict[str, dict[str, Any]] | None = None,
+    save: Callable[[list[dict[str, Any]]], None] | None = None,
+):
+    """Every question through ``ask()`` (or the baseline chain); one scored row each.
+
+    Rows in ``done`` (by id, from an interrupted run) are kept without answering again, and
+    ``save`` gets the rows after every question, so a run of an hour or more can be resumed.
+    """
+    done = done or {}
     if system == "baseline":
         from rag.baseline import BaselineChain
 
@@ -274,9 +290,16 @@ def answer_all(items: list[EvalItem], settings: Settings, system: str = "ours", 
 
     rows = []
     for n, item in enumerate(items, start=1):
+        if item.id in done:
+            rows.append(done[item.id])
+            if progress:
+                print(f"[{system} {n}/{len(items)}] {item.id} answered in the earlier run", file=sys.stderr)
+            continue
         t = time.perf_counter()
         row = score_answer(item, run(item))
         rows.append(row)
+        if save:
+            save(rows)
         if progress:
             mark = {True: "ok ", False: "BAD", None: "abs" if row["abstained"] else " - "}[row["correct"]]
             print(
@@ -298,11 +321,17 @@ def judge_all(
         t = time.perf_counter()
         calls = judge.calls
         if row["abstained"]:
-            row.update(faithfulness=None, citation_recall=None, citation_precision=None, judged=None)
+            row.update(
+                faithfulness=None,
+                context_faithfulness=None,
+                citation_recall=None,
+                citation_precision=None,
+                judged=None,
+            )
         else:
             passages = {c["number"]: c["passage"] for c in row["citations"]}
-            row["judged"] = judge_answer(row["answer"], passages, judge)
-            for key in ("faithfulness", "citation_recall", "citation_precision"):
+            row["judged"] = judge_answer(row["answer"], passages, judge, context=row.get("context"))
+            for key in ("faithfulness", "context_faithfulness", "citation_recall", "citation_precision"):
                 row[key] = row["judged"][key]
             if equivalence and row["type"] != "unanswerable" and refs.get(row["id"]):
                 # Judged equivalence: does the answer state what the reference answer states?
@@ -328,6 +357,7 @@ def judged_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     equivalence_judged = any("judged_correct" in r for r in answerable)
     return {
         "faithfulness": mean("faithfulness"),
+        "context_faithfulness": mean("context_faithfulness"),
         "claims_judged": len(claims),
         "claims_supported": sum(c["supported"] for c in claims),
         "citation_recall": mean("citation_recall"),
@@ -467,6 +497,8 @@ def main(args) -> int:
         print(f"report written to {out_dir}", file=sys.stderr)
         return 0
 
+    if args.resume and (args.rejudge or not Path(args.resume).is_dir()):
+        return _error("--resume needs the folder of an earlier run, and not --rejudge")
     systems: dict[str, dict[str, Any]] = {}
     if args.rejudge:
         out_dir = Path(args.rejudge)
@@ -483,12 +515,20 @@ def main(args) -> int:
                 row["grounding"] = grounding_score(row["answer"], row["citations"])
             system["summary"] = summarise(system["per_question"])
     else:
-        out_dir = out_dir or _stamp(settings)
+        out_dir = Path(args.resume) if args.resume else out_dir or _stamp(settings)
         names = ["ours", "baseline"] if args.baseline else ["ours"]
         for name in names:
-            rows = answer_all(items, settings, system=name)
+            file = out_dir / _answers_file(name)
+            done = {}
+            if args.resume and file.is_file():
+                done = {r["id"]: r for r in json.loads(file.read_text())["per_question"]}
+
+            def save(rows: list[dict[str, Any]], file: Path = file) -> None:
+                _write_json(file, {"summary": summarise(rows), "per_question": rows, "complete": False})
+
+            rows = answer_all(items, settings, system=name, done=done, save=save)
             systems[name] = {"summary": summarise(rows), "per_question": rows}
-            _write_json(out_dir / ("answers.json" if name == "ours" else f"{name}.json"), systems[name])
+            _write_json(file, systems[name])
 
     calibration = None
     if judge is not None:
@@ -497,7 +537,7 @@ def main(args) -> int:
             print(f">>> judging the answers of {name} with {judge.label}", file=sys.stderr)
             judge_all(system["per_question"], items, judge, equivalence=not args.no_equivalence)
             system["summary"].update(judged_summary(system["per_question"]))
-            _write_json(out_dir / ("answers.json" if name == "ours" else f"{name}.json"), system)
+            _write_json(out_dir / _answers_file(name), system)
 
     from rag.report import headline_rows, write_report
 
@@ -538,6 +578,10 @@ def _fill_retrieval(systems: dict[str, dict[str, Any]], items: list[EvalItem], s
     for r in rows:
         item = by_id[r["id"]]
         r["retrieval"] = retrieval_scores(retriever.run(retrieval_query(item), k=settings.top_k), item)
+
+
+def _answers_file(system: str) -> str:
+    return "answers.json" if system == "ours" else f"{system}.json"
 
 
 def _stamp(settings: Settings) -> Path:

@@ -3,7 +3,8 @@
 No Ollama server can run on the CI machines, so the Ollama backend is tested against this.
 Its "model" is deterministic: asked for the answer schema, it cites the evidence line that
 shares most words with the question; asked to rewrite a follow-up, it appends the last
-conversation question's subject.
+conversation question's subject; asked the judge's schema, it says a claim is supported when
+its longer words all occur in the passages.
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 3}
 
 
-def fake_reply(messages: list[dict], wants_json: bool) -> str:
+def fake_reply(messages: list[dict], wants_json: bool, schema: dict | None = None) -> str:
     user = messages[-1]["content"]
+    if schema and schema.get("required") == ["supported"]:  # the eval's support judge
+        claim = re.search(r"^Claim: (.*)$", user, re.M).group(1)
+        return json.dumps({"supported": _words(claim) <= _words(user.split("Claim:")[0])})
     if not wants_json:  # the follow-up rewrite prompt
         last_q = re.search(r"Last question: (.*)", user)
         conv = re.findall(r"User: (.*)", user)
@@ -84,7 +88,9 @@ class _Handler(BaseHTTPRequestHandler):
         if body.get("model") != MODEL:
             self._json(404, {"error": f"model '{body.get('model')}' not found"})
             return
-        reply = fake_reply(body["messages"], wants_json=bool(body.get("format")))
+        fmt = body.get("format")
+        schema = fmt if isinstance(fmt, dict) else None
+        reply = fake_reply(body["messages"], wants_json=bool(fmt), schema=schema)
         self.send_response(200)
         self.send_header("Content-Type", "application/x-ndjson")
         self.end_headers()

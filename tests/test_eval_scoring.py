@@ -244,3 +244,42 @@ def test_fact_guard_matches_names_across_apostrophes_and_flags_wrong_values():
     passage = "As of now, ISIS only holds two major towns in Iraq--Rawa and al-Qa’im. 1500 troops remain."
     assert missing_facts("ISIS holds Rawa and al-Qaim, with 1,500 troops.", passage) == []
     assert missing_facts("ISIS holds Rawa and Hawija, with 1,600 troops.", passage) == ["1600", "hawija"]
+
+
+def test_context_faithfulness_judges_uncited_claims_against_everything_retrieved(judge):
+    context = ["Hawija was taken on Oct. 5 after 15 days.", "Rawa fell in five hours."]
+    # No markers at all, as the plain chain often writes: nothing is traceable to a citation...
+    result = judge_answer("Hawija was taken on Oct. 5. Rawa fell in two days.", {}, judge, context=context)
+    assert result["faithfulness"] == 0.0 and result["citation_recall"] == 0.0
+    # ...but the first claim is in what it retrieved and the second is not.
+    assert [c["in_context"] for c in result["claims"]] == [True, False]
+    assert result["context_faithfulness"] == 0.5
+    cited_only = judge_answer("Rawa fell in five hours [1].", {1: context[1]}, judge)
+    assert cited_only["context_faithfulness"] is None
+
+
+def test_an_interrupted_run_resumes_without_answering_again(base_settings, tmp_path, monkeypatch):
+    import rag.pipeline
+    from rag.evaluation import EvalItem, answer_all
+    from rag.types import Answer
+
+    items = [EvalItem(f"q{i}", f"Question {i}?", "unanswerable", [], "", []) for i in range(1, 4)]
+    asked: list[str] = []
+
+    def fake_ask(question, history=None, settings=None):
+        asked.append(question)
+        if question == "Question 2?" and len(asked) == 2:
+            raise KeyboardInterrupt  # the run is stopped during the second question
+        return Answer(question=question, text="The articles don't say.", answerable=False, kind="abstain")
+
+    monkeypatch.setattr(rag.pipeline, "ask", fake_ask)
+    saved: list[list[dict]] = []
+    with pytest.raises(KeyboardInterrupt):
+        answer_all(items, base_settings, progress=False, save=lambda rows: saved.append(list(rows)))
+    assert [r["id"] for r in saved[-1]] == ["q1"]
+
+    done = {r["id"]: r for r in saved[-1]}
+    rows = answer_all(items, base_settings, progress=False, done=done)
+    assert [r["id"] for r in rows] == ["q1", "q2", "q3"]
+    assert asked == ["Question 1?", "Question 2?", "Question 2?", "Question 3?"]  # q1 not asked again
+    assert rows[0] is done["q1"] and all(r["abstained"] for r in rows)

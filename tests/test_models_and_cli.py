@@ -173,6 +173,7 @@ def test_doctor_reports_unreachable_chroma_server(tmp_path):
         (["eval", "--check", "nope.json"], {}, "threshold file not found"),
         (["eval", "--calibrate", "--calibration-set", "nope.jsonl"], {}, "calibration set not found"),
         (["eval", "--rejudge", "no/such/run"], {}, "no answers.json in no/such/run"),
+        (["eval", "--resume", "no/such/run"], {}, "--resume needs the folder of an earlier run"),
     ],
 )
 def test_cli_errors_are_one_line(tmp_path, args, env, fragment):

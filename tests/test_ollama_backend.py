@@ -47,3 +47,28 @@ def test_missing_ollama_model_is_named(base_settings):
         settings = replace(base_settings, ollama_host=server.url, llm="ollama:llama9")
         with pytest.raises(LLMError, match="has no model 'llama9'"):
             get_chat_model(settings)
+
+
+def test_eval_judge_can_be_an_ollama_model(base_settings, tmp_path):
+    """`rag eval --judge ollama:<model> --calibrate`: the pluggable judge over Ollama's API."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+
+    with FakeOllama() as server:
+        env = {**os.environ, "RAG_DATA_DIR": str(tmp_path / "d"), "OLLAMA_HOST": server.url}
+        args = ["--judge", f"ollama:{MODEL}", "--calibrate", "--calibration-sample", "12", "--out", "run"]
+        proc = subprocess.run(
+            [sys.executable, "-m", "rag", "eval", *args],
+            capture_output=True, text=True, env=env, cwd=tmp_path,
+        )
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        judged = [r for r in server.requests if r["path"] == "/api/chat"]
+    cal = json.loads((tmp_path / "run" / "calibration.json").read_text())
+    assert cal["pairs"] == 12 and cal["judge"].startswith(f"ollama:{MODEL}")
+    # Calibration asks the model about every pair (to report the model alone beside the guard).
+    assert len(judged) == 12 and 0 < cal["accuracy_model_alone"] <= 1
+    assert all(r["body"]["format"]["required"] == ["supported"] for r in judged)
+    assert "Passages:" in judged[0]["body"]["messages"][-1]["content"]
