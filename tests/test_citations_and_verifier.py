@@ -165,6 +165,24 @@ def test_invented_name_is_dropped(verifier):
     assert v.status == "dropped" and "smith" in v.reason
 
 
+def test_invented_name_as_first_word_is_not_mistaken_for_a_capitalised_word(verifier):
+    evidence = [
+        _ev(1, "ISIS still has control of parts of Syria, with the besieged city of Dier ez Zor being "
+            "their last major holding.", "004.txt", "Offensive", "2017-10-26"),
+        _ev(2, "ISIS is thought to have 1500 remaining troops in the al-Qaim area.", "004.txt", "Offensive"),
+    ]
+    q = "Which city was the last major ISIS holding in Syria?"
+    # Neither evidence sentence names a Mosul: the first word is the invented answer.
+    v = verifier.run(DraftSentence("Mosul was the last major ISIS holding in Syria.", [1]), evidence, q)
+    assert v.status == "dropped" and "mosul" in v.reason
+    ok = DraftSentence("Dier ez Zor was the last major ISIS holding in Syria.", [1])
+    assert verifier.run(ok, evidence, q).status == "verified"
+    # An adverb, or a word the evidence writes in lower case, is still just capitalised by position.
+    for text in ("Approximately 1500 troops remained in al-Qaim.", "Remaining troops numbered 1500."):
+        v = verifier.run(DraftSentence(text, [2]), evidence, "How many troops remained?")
+        assert v.status == "verified", v
+
+
 def test_wrong_citation_is_repaired(verifier):
     v = verifier.run(
         DraftSentence("ISIS had 1500 troops left in the al-Qaim area.", [2]),

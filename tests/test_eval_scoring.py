@@ -294,7 +294,8 @@ def test_the_shipped_question_sets_are_answerable_as_written(name):
     types = {"single_fact", "number", "date", "multi_article", "contested", "follow_up", "unanswerable"}
     assert {i.type for i in items} == types and len({i.id for i in items}) == len(items)
     for item in items:
-        text = " ".join((PROJECT_ROOT / "seeds" / s).read_text(encoding="utf-8").lower() for s in item.sources)
+        seeds = PROJECT_ROOT / "seeds"
+        text = " ".join((seeds / s).read_text(encoding="utf-8") for s in item.sources).lower()
         for fact in item.key_facts:  # every key fact is stated in a gold article
             assert any(alt.lower() in text for alt in fact), (item.id, fact)
         assert bool(item.sources) == item.answerable and bool(item.history) == (item.type == "follow_up")
