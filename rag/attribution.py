@@ -21,7 +21,10 @@ from rag.citations import strip_markers
 from rag.evidence import split_sentences
 from rag.judge import SupportJudge
 
-_QUOTE_ANSWER = re.compile(r"^The articles say:\s*“(?P<quote>.+)”\s*(?P<marks>(?:\[\d+\])+)\s*$", re.S)
+# A verbatim quote given as the answer is one claim; a "closest passage" shown beside a decline
+# is not a claim at all. A compound question's answer may hold several of either.
+_QUOTE_ANSWER = re.compile(r"The articles say:\s*“(?P<quote>.+?)”\s*(?P<marks>(?:\[\d+\])+)", re.S)
+_CLOSEST = re.compile(r"The closest passage says:\s*“.+?”\s*(?:\[\d+\])+", re.S)
 _META = re.compile(
     r"^(the articles?|the (provided |given )?(context|passages?|sources?|documents?)|"
     r"i (don't|do not) know|there is no (information|mention))\b",
@@ -37,13 +40,16 @@ class CitedSentence:
 
 def cited_sentences(answer_text: str) -> list[CitedSentence]:
     """The answer's factual sentences with the citation numbers each carries."""
-    m = _QUOTE_ANSWER.match(answer_text.strip())
-    if m:
-        return [CitedSentence(m["quote"], [int(n) for n in re.findall(r"\d+", m["marks"])])]
+    out: list[CitedSentence] = []
+
+    def take_quote(m: re.Match) -> str:
+        out.append(CitedSentence(m["quote"], [int(n) for n in re.findall(r"\d+", m["marks"])]))
+        return " "
+
+    text = _CLOSEST.sub(" ", _QUOTE_ANSWER.sub(take_quote, answer_text))
     # "... Oct. 5. [1] Next" -> "... Oct. 5 [1]. Next": markers after a full stop belong to
     # the sentence before it.
-    text = re.sub(r"([.!?])\s*((?:\[\d+\])+)", r" \2\1", answer_text)
-    out: list[CitedSentence] = []
+    text = re.sub(r"([.!?])\s*((?:\[\d+\])+)", r" \2\1", text)
     for s, e in split_sentences(text):
         clean, nums = strip_markers(text[s:e])
         if re.search(r"[A-Za-z0-9]", clean):

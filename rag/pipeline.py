@@ -2,6 +2,7 @@
 
 question -> (rewrite follow-up) -> hybrid retrieval -> evidence sentences -> cited JSON draft
 -> verify each sentence against its citations -> Answer (or a quote, or an abstention).
+A compound question ("..., and when ...?") runs this once per part and merges the answers.
 
 ``ask`` returns the final Answer; ``ask_stream`` yields each verified sentence as soon as the
 model has finished writing it, then the Answer.
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from rag.answerer import DRAFT_SCHEMA, Answerer
 from rag.citations import CitationNumberer, DraftSentence, parse_draft, with_markers
 from rag.config import Settings, load_settings
+from rag.decomposer import CitationMerger, merge_answers, refers_back, renumber, split_question
 from rag.evidence import EvidenceSelector, EvidenceSentence
 from rag.ingest import ensure_index
 from rag.llm import count_tokens, get_chat_model, model_label
@@ -70,6 +72,10 @@ class RagPipeline:
             raise QuestionError("the question is empty")
         if len(question) > MAX_QUESTION_CHARS:
             raise QuestionError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+        parts = split_question(question) if not history else [question]
+        if len(parts) > 1:
+            yield from self._compound(question, parts, sources, date_from, date_to)
+            return
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
 
@@ -180,6 +186,36 @@ class RagPipeline:
         self._finish(answer, draft.answerable, state, verdicts, numbers, evidence, standalone, numberer)
         timings["total"] = round(time.perf_counter() - t0, 3)
         answer.timings = timings
+        yield StreamEvent("answer", answer.text, answer)
+
+    def _compound(
+        self,
+        question: str,
+        parts: list[str],
+        sources: list[str] | None,
+        date_from: str | None,
+        date_to: str | None,
+    ) -> Iterator[StreamEvent]:
+        """Answer each part of a compound question on its own, then as one answer. A part
+        that points back ("who recaptured it?") is rewritten with the part before as history."""
+        t0 = time.perf_counter()
+        merger = CitationMerger()
+        answered: list[tuple[Answer, dict[int, int]]] = []
+        for i, part in enumerate(parts):
+            history = [(parts[i - 1], answered[-1][0].text)] if i and refers_back(part) else None
+            sub = None
+            for event in self.stream(part, history, sources, date_from, date_to):
+                if event.kind == "status":
+                    yield StreamEvent("status", f"Part {i + 1} of {len(parts)}: {event.text}")
+                elif event.kind == "answer":
+                    sub = event.answer
+            assert sub is not None
+            mapping = merger.add(sub)
+            answered.append((sub, mapping))
+            # Each part is shown once it is verified: its markers are final only then.
+            yield StreamEvent("sentence", renumber(sub.text, mapping))
+        answer = merge_answers(question, answered, merger)
+        answer.timings["total"] = round(time.perf_counter() - t0, 3)
         yield StreamEvent("answer", answer.text, answer)
 
     @staticmethod

@@ -38,6 +38,16 @@ def test_sentences_carry_their_own_citations():
     quote = cited_sentences("The articles say: “Rawa fell. Troops advanced.” [3]")
     assert [(s.text, s.cites) for s in quote] == [("Rawa fell. Troops advanced.", [3])]
     assert cited_sentences("I don't know.") == []
+    # A compound question's answer: a quote for one part, a decline with its closest passage
+    # for the other (not a claim), and a sentence of its own.
+    mixed = cited_sentences(
+        "The articles say: “Rawa fell. Troops advanced.” [1] The articles don't state this directly. "
+        "The closest passage says: “Mosul is large.” [2] Hawija fell on Oct. 5 [3]."
+    )
+    assert [(s.text, s.cites) for s in mixed] == [
+        ("Rawa fell. Troops advanced.", [1]),
+        ("Hawija fell on Oct. 5.", [3]),
+    ]
 
 
 def test_alce_precision_flags_a_citation_the_sentence_does_not_need(judge):

@@ -72,3 +72,16 @@ def test_eval_judge_can_be_an_ollama_model(base_settings, tmp_path):
     assert len(judged) == 12 and 0 < cal["accuracy_model_alone"] <= 1
     assert all(r["body"]["format"]["required"] == ["supported"] for r in judged)
     assert "Passages:" in judged[0]["body"]["messages"][-1]["content"]
+
+
+def test_compound_question_is_answered_part_by_part(seeded_settings):
+    with FakeOllama() as server:
+        settings = replace(seeded_settings, ollama_host=server.url, llm=f"ollama:{MODEL}")
+        q = "How many ISIS troops remain in the al-Qaim area, and how many civilians remain in the two towns?"
+        answer = ask(q, settings=settings)
+        answering = [r for r in server.requests if r["path"] == "/api/chat"]
+    assert len(answering) == 2  # one cited draft per part, no rewrite (nothing points back)
+    assert answer.kind == "answer" and "1500" in answer.text and "50,000" in answer.text
+    assert answer.text.endswith("[2].") and [c.number for c in answer.citations] == [1, 2]
+    assert {c.source for c in answer.citations} == {"004_cad8f68dd4bd6a6f.txt"}
+    assert answer.standalone_question.count(" | ") == 1

@@ -1,0 +1,104 @@
+"""Compound questions: "How many troops were in al-Qaim, and when was it retaken?" asks two
+things that are often answered by two articles. Each part is answered (and verified) on its own;
+``merge_answers`` joins the parts into one answer with one citation numbering.
+
+Only an explicit join of two questions is split: "and" (or a semicolon) followed by a question
+word. "How long did the fights for Hawija and Rawa last?" stays whole, since the
+articles may state a fact of two towns together ("50,000 civilians remain in the two towns").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from rag.types import Answer, Citation, SentenceCheck
+
+_WH = r"(?:when|where|who|whom|whose|what|which|how|why)\b"
+# ", and when ...", " and when ...", "; when ...". A bare comma is not a join: "When was
+# Mosul, which was the IS capital, retaken?" is one question.
+_JOIN = re.compile(rf"(?:\s*,\s*and\s+|\s*;\s*(?:and\s+)?|\s+and\s+)(?={_WH})", re.I)
+# A second part that points back at the first: its referent comes from the first part's answer.
+_REFERS_BACK = re.compile(
+    r"\b(it|its|them|they|their|he|him|his|she|her|this|that|these|those|there)\b", re.I
+)
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def split_question(question: str) -> list[str]:
+    """The questions a compound question joins, each ending in "?"; one item when it isn't."""
+    q = question.strip()
+    if not re.match(_WH, q, re.I):
+        return [q]
+    parts = [p.strip(" ,;") for p in _JOIN.split(q.rstrip("?").strip())]
+    # Each part must be a question of its own (a question word and at least two more words).
+    if len(parts) < 2 or any(len(p.split()) < 3 for p in parts):
+        return [q]
+    return [p[0].upper() + p[1:] + "?" for p in parts]
+
+
+def refers_back(part: str) -> bool:
+    return bool(_REFERS_BACK.search(part))
+
+
+def renumber(text: str, mapping: dict[int, int]) -> str:
+    return _MARKER.sub(lambda m: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]", text)
+
+
+class CitationMerger:
+    """One numbering for the citations of several answers: a sentence cited by two parts keeps
+    one number."""
+
+    def __init__(self) -> None:
+        self.citations: list[Citation] = []
+        self._numbers: dict[tuple[str, int, int], int] = {}
+
+    def add(self, answer: Answer) -> dict[int, int]:
+        """Map the answer's own citation numbers to the merged numbering."""
+        mapping = {}
+        for c in answer.citations:
+            key = (c.source, c.start, c.end)
+            if key not in self._numbers:
+                self._numbers[key] = len(self.citations) + 1
+                self.citations.append(replace(c, number=self._numbers[key]))
+            mapping[c.number] = self._numbers[key]
+        return mapping
+
+
+def merge_answers(
+    question: str, parts: list[tuple[Answer, dict[int, int]]], merger: CitationMerger
+) -> Answer:
+    """One Answer from the answers to each part, each with its mapping from ``merger.add``."""
+    answers = [a for a, _ in parts]
+    kinds = [a.kind for a in answers]
+    checks = [
+        SentenceCheck(c.text, [mapping.get(n, n) for n in c.citations], c.status, c.reason)
+        for a, mapping in parts
+        for c in a.checks
+    ]
+    passages, seen = [], set()
+    for p in (p for a in answers for p in a.passages):
+        if p.chunk_id not in seen:
+            seen.add(p.chunk_id)
+            passages.append(p)
+    timings: dict[str, float] = {}
+    tokens: dict[str, int] = {}
+    for a in answers:
+        for k, v in a.timings.items():
+            timings[k] = round(timings.get(k, 0.0) + v, 3)
+        for k, n in a.tokens.items():
+            tokens[k] = tokens.get(k, 0) + n
+    return Answer(
+        question=question,
+        text=" ".join(renumber(a.text, mapping) for a, mapping in parts),
+        answerable=any(a.answerable for a in answers),
+        citations=merger.citations,
+        standalone_question=" | ".join(a.standalone_question or a.question for a in answers),
+        kind="answer" if "answer" in kinds else "quote" if "quote" in kinds else "abstain",
+        checks=checks,
+        passages=passages,
+        timings=timings,
+        tokens=tokens,
+        model=answers[0].model,
+        raw_output="\n".join(a.raw_output for a in answers),
+    )
