@@ -500,6 +500,7 @@ def main(args) -> int:
     if args.resume and (args.rejudge or not Path(args.resume).is_dir()):
         return _error("--resume needs the folder of an earlier run, and not --rejudge")
     systems: dict[str, dict[str, Any]] = {}
+    phases: dict[str, float] = {}  # wall time of each step of this invocation, for the report
     if args.rejudge:
         out_dir = Path(args.rejudge)
         for name, file in (("ours", "answers.json"), ("baseline", "baseline.json")):
@@ -526,16 +527,22 @@ def main(args) -> int:
             def save(rows: list[dict[str, Any]], file: Path = file) -> None:
                 _write_json(file, {"summary": summarise(rows), "per_question": rows, "complete": False})
 
+            t = time.perf_counter()
             rows = answer_all(items, settings, system=name, done=done, save=save)
+            phases[f"answering ({name})"] = time.perf_counter() - t
             systems[name] = {"summary": summarise(rows), "per_question": rows}
             _write_json(file, systems[name])
 
     calibration = None
     if judge is not None:
+        t = time.perf_counter()
         calibration = run_calibration(judge, cal_path, out_dir, args.calibration_sample)
+        phases["judge calibration"] = time.perf_counter() - t
         for name, system in systems.items():
             print(f">>> judging the answers of {name} with {judge.label}", file=sys.stderr)
+            t = time.perf_counter()
             judge_all(system["per_question"], items, judge, equivalence=not args.no_equivalence)
+            phases[f"judging ({name})"] = time.perf_counter() - t
             system["summary"].update(judged_summary(system["per_question"]))
             _write_json(out_dir / _answers_file(name), system)
 
@@ -550,6 +557,7 @@ def main(args) -> int:
         if calibration
         else None,
         "systems": systems,
+        "phases_s": {k: round(v, 1) for k, v in phases.items()},
     }
     md = write_report(report, out_dir)
     print(f"{'metric':<70}" + "".join(f"{n:>10}" for n in systems))

@@ -59,6 +59,15 @@ def calibration_line(report: dict[str, Any]) -> str:
     )
 
 
+def phases_line(report: dict[str, Any]) -> str:
+    """How long each step of the run took (steps resumed or re-judged from cache are cheap)."""
+    phases = report.get("phases_s") or {}
+    if not phases:
+        return ""
+    steps = ", ".join(f"{name} {sec / 60:.1f} min" for name, sec in phases.items())
+    return f"Wall time on this machine: {steps}; {sum(phases.values()) / 60:.1f} min in all."
+
+
 def _question_rows(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     systems = report["systems"]
     header = ["id", "type"]
@@ -90,6 +99,8 @@ def to_markdown(report: dict[str, Any], plots: list[Path]) -> str:
         f"Question set `{report['set']}` ({report['questions']} questions), model `{report['model']}`.",
         "",
         calibration_line(report),
+        "",
+        phases_line(report),
         "",
         "| metric | " + " | ".join(names) + " |",
         "|---|" + "---|" * len(names),
@@ -129,6 +140,7 @@ img {{ max-width: 48%; margin: .5em; border: 1px solid #eee; }}
 <p>Question set <code>{e(report["set"])}</code> ({report["questions"]} questions),
 model <code>{e(report["model"])}</code>.</p>
 <p class="note">{e(calibration_line(report))}</p>
+<p>{e(phases_line(report))}</p>
 <table><tr><th>metric</th>{head}</tr>{body}</table>
 <div>{imgs}</div>
 <h2>Per question</h2>
@@ -173,7 +185,8 @@ def plot(report: dict[str, Any], out_dir: Path) -> list[Path]:
         ("answerable_correct", "correct"),
         ("unanswerable_abstained", "declined\nunanswerable"),
         ("abstention_precision", "abstention\nprecision"),
-        ("faithfulness", "faithfulness"),
+        ("faithfulness", "faithfulness\n(cited)"),
+        ("context_faithfulness", "faithfulness\n(retrieved)"),
         ("citation_recall", "citation\nrecall"),
         ("citation_precision", "citation\nprecision"),
         ("grounding", "grounding"),

@@ -222,6 +222,7 @@ def test_summary_thresholds_and_report(tmp_path):
             "baseline": {"summary": {"answerable_correct": 0.25, "by_type": {}}, "per_question": rows[:1]},
         },
     }
+    report["phases_s"] = {"answering (ours)": 120.0, "judging (ours)": 60.0}
     limits = tmp_path / "t.json"
     limits.write_text(
         json.dumps({"answerable_correct": 0.6, "faithfulness": 0.4, "judge_calibration_accuracy": 0.75})
@@ -231,6 +232,7 @@ def test_summary_thresholds_and_report(tmp_path):
     text = md.read_text()
     assert "| metric | ours | baseline |" in text and "agrees with the label 80.0%" in text
     assert "| q3 | unanswerable |" in text and "declined ✓" in text
+    assert "answering (ours) 2.0 min, judging (ours) 1.0 min; 3.0 min in all" in text
     html = (tmp_path / "out" / "report.html").read_text()
     assert "<script" not in html and (tmp_path / "out" / "headline.png").stat().st_size > 1000
 
