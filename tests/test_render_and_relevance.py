@@ -92,3 +92,22 @@ def test_who_question_needs_a_new_name():
         [talibawi],
         "Javad Talibawi is the spokesperson for the Popular Mobilization Forces.",
     )[0]
+
+
+def test_eval_tab_shows_the_newest_report_by_time_not_name(base_settings, tmp_path):
+    import os
+    from dataclasses import replace
+
+    from app import latest_report
+
+    settings = replace(base_settings, data_dir=tmp_path)
+    assert latest_report(settings)[0].startswith("No evaluation report yet")
+    for name, stamp in (("zz-older", 1_000_000), ("aa-newer", 2_000_000)):
+        run = settings.reports_dir / name
+        run.mkdir(parents=True)
+        (run / "report.md").write_text(f"# {name}\n![plot](headline.png)\n")
+        (run / "headline.png").write_bytes(b"png")
+        os.utime(run, (stamp, stamp))
+    text, plots = latest_report(settings)
+    assert "aa-newer" in text and "zz-older" not in text and "![" not in text
+    assert plots == [str(settings.reports_dir / "aa-newer" / "headline.png")]
