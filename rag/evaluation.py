@@ -63,6 +63,11 @@ def load_items(path: Path) -> list[EvalItem]:
 # ---------------------------------------------------------------- retrieval metrics
 
 
+def fold(text: str) -> str:
+    """Case, curly apostrophes and no-break spaces (news HTML has them) don't decide a match."""
+    return text.lower().replace("’", "'").replace("\u00a0", " ")
+
+
 def is_relevant(passage, item: EvalItem) -> bool:
     """An answer-bearing passage: from a gold article and containing a key fact (as DPR's
     "has answer"). Article-level relevance would be meaningless over five articles."""
@@ -70,8 +75,8 @@ def is_relevant(passage, item: EvalItem) -> bool:
         return False
     if not item.key_facts:
         return True
-    low = passage.text.lower().replace("’", "'")
-    return any(alt.lower().replace("’", "'") in low for fact in item.key_facts for alt in fact)
+    low = fold(passage.text)
+    return any(fold(alt) in low for fact in item.key_facts for alt in fact)
 
 
 def recall_at(passages, item: EvalItem, k: int) -> float:
@@ -154,8 +159,8 @@ def format_retrieval(results: dict[str, Any]) -> str:
 
 def facts_found(text: str, key_facts: list[list[str]]) -> tuple[int, int]:
     """How many key facts (each a list of accepted spellings) occur in the answer text."""
-    low = text.lower().replace("’", "'")
-    found = sum(any(alt.lower().replace("’", "'") in low for alt in fact) for fact in key_facts)
+    low = fold(text)
+    found = sum(any(fold(alt) in low for alt in fact) for fact in key_facts)
     return found, len(key_facts)
 
 
