@@ -38,7 +38,11 @@ class EvidenceSentence:
     start: int  # offsets in the cleaned article text
     end: int
     score: float = 0.0
-    context: str = ""  # its paragraph up to it: what "the two towns" or "the city" refers to
+    # Its paragraph up to it (or, opening a paragraph, the sentence before): what "the two
+    # towns" or "the operation" refers to.
+    context: str = ""
+    # The sentence after it: a quote's speaker often comes after the quote.
+    following: str = ""
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -86,6 +90,10 @@ class EvidenceSelector:
                     ev = EvidenceSentence(0, p.text[s:e], p, p.start + s, p.start + e)
                     para_start = p.text.rfind("\n", 0, s) + 1
                     ev.context = p.text[para_start:s].strip()
+                    if not ev.context and i > 0:  # one-sentence paragraphs, common in news
+                        ev.context = p.text[spans[i - 1][0] : spans[i - 1][1]].strip()
+                    if i + 1 < len(spans):
+                        ev.following = p.text[spans[i + 1][0] : spans[i + 1][1]].strip()
                     by_end[key] = ev
         candidates = list(by_end.values())
         if not candidates:

@@ -386,6 +386,14 @@ _TEMPORAL = re.compile(
 
 
 _WANTS_NAME = re.compile(r"^\s*(who|whom)\b", re.I)
+# "Did changing the rules save lives?": the capitalised auxiliary is not a name. Case-sensitive,
+# so that "IS fighters ..." keeps its group name.
+_LEADING_AUX = re.compile(r"^\s*(Did|Does|Do|Is|Are|Was|Were|Has|Have|Had|Can|Could|Will|Would|Should)\s+")
+
+
+def question_names(question: str) -> list[str]:
+    """The names a question mentions: what its answer must be about."""
+    return extract_facts(_LEADING_AUX.sub("", question)).names
 
 
 def expected_type(question: str) -> str | None:
@@ -401,9 +409,10 @@ def expected_type(question: str) -> str | None:
 
 def has_type(text: str, wanted: str, question: str = "") -> bool:
     facts = extract_facts(text)
-    if wanted == "name":  # a name the question did not already contain
+    if wanted == "name":  # a name the question did not already contain (in any spelling)
         asked = set(_norm_name(question).split())
-        return any(not set(n.split()) <= asked and not any(n in g for g in ALIASES) for n in facts.names)
+        asked_aliases = _expand(set(), _norm_name(question))
+        return any(not set(n.split()) <= asked and n not in asked_aliases for n in facts.names)
     if wanted == "date":
         return bool(
             facts.dates
@@ -551,7 +560,7 @@ class Verifier:
 
     def run(self, sentence: DraftSentence, evidence: list[EvidenceSentence], question: str) -> Verdict:
         table = self._table(evidence)
-        q_facts = extract_facts(question)
+        q_facts = extract_facts(_LEADING_AUX.sub("", question))
         q_norm = _norm_name(question)
         allowed = _expand(set(q_facts.names), q_norm)
         focus = set(q_facts.names)
@@ -609,8 +618,12 @@ class Verifier:
         # The sentence before each cited one counts: "50,000 civilians remain in the two towns"
         # is about the towns its previous sentence names.
         ev_text = " ".join(f"{c.context} {c.text}" for c in cited)
-        ev_names = _expand(set(_norm_name(ev_text).split()), _norm_name(ev_text))
-        subjects = [n for n in extract_facts(question).names if not any(n in g for g in ALIASES)]
+        # The subject may be named a sentence away ("... after the operation" follows the
+        # sentence about Rawa; a quote is followed by its speaker). Dates and numbers are held
+        # to the sentence itself elsewhere (Verifier.run), so this doesn't let them drift.
+        around = " ".join(f"{c.context} {c.text} {c.following}" for c in cited)
+        ev_names = _expand(set(_norm_name(around).split()), _norm_name(around))
+        subjects = [n for n in question_names(question) if not any(n in g for g in ALIASES)]
         absent = [n for n in subjects if not _name_in(n, ev_names)]
         if absent:
             return False, f"does not address the question: cited passages never mention {absent}"
@@ -618,6 +631,11 @@ class Verifier:
         if counted and not counted & set(tokenize(" ".join(c.text for c in cited))):
             return False, f"does not count what the question counts ({', '.join(sorted(counted))})"
         q = question_terms(question)
+        if not allow_paraphrase:
+            # A verbatim quote offered as the answer must itself say what is asked; only the
+            # subject's name (checked above) may come from the sentences around it.
+            q -= set(tokenize(" ".join(subjects)))
+            ev_text = " ".join(c.text for c in cited)
         if not q:
             return True, ""
         ev = set(tokenize(ev_text)) | _alias_tokens(ev_text)

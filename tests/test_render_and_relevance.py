@@ -111,3 +111,62 @@ def test_eval_tab_shows_the_newest_report_by_time_not_name(base_settings, tmp_pa
     text, plots = latest_report(settings)
     assert "aa-newer" in text and "zz-older" not in text and "![" not in text
     assert plots == [str(settings.reports_dir / "aa-newer" / "headline.png")]
+
+
+def test_a_leading_auxiliary_verb_is_not_the_question_subject():
+    ev = _ev(9, "Doing so has increased the pace of liberation and probably saved thousands of lives.")
+    ev.context = "Both the Iraqis and the United States changed the rules of engagement."
+    ok, why = Verifier().addresses("Did changing the rules of engagement save lives?", [ev])
+    assert ok, why
+
+
+def test_a_spelling_variant_group_is_a_new_name_unless_the_question_has_it():
+    from rag.verifier import has_type
+
+    said = "The Syrian Kurds are backed by the United States."
+    assert has_type(said, "name", "Who backs the Syrian Kurds?")
+    assert not has_type("ISIS holds Rawa.", "name", "Who commanded the Islamic State fighters in Rawa?")
+
+
+def test_the_subject_may_be_named_in_the_next_or_previous_sentence():
+    v = Verifier()
+    quote = _ev(10, "“Isis is not the root cause of Iraq’s problems, it’s a symptom of it.”", "002.txt")
+    q = "According to Andreas Krieg, what is ISIS a symptom of?"
+    assert not v.addresses(q, [quote])[0]
+    quote.following = "Dr Andreas Krieg of King’s College London told The Independent."
+    assert v.addresses(q, [quote])[0]
+
+
+def test_a_quote_offered_as_the_answer_must_say_what_is_asked_itself():
+    v = Verifier(min_coverage=0.75)
+    q = "What was the name of the operation to retake Mosul?"
+    right = _ev(11, "Operation Inherent Resolve to retake the city began in October 2016.", "002.txt")
+    right.following = "While the struggle for Mosul has almost reached its end, the militants cling on."
+    wrong = _ev(12, right.following, "002.txt")
+    wrong.context = right.text  # same paragraph: its words are not the quote's
+    assert v.addresses(q, [right], right.text, allow_paraphrase=False)[0]
+    ok, why = v.addresses(q, [wrong], wrong.text, allow_paraphrase=False)
+    assert not ok and "operation" in why
+
+
+def test_evidence_of_one_sentence_paragraphs_keeps_its_neighbours():
+    from rag.evidence import EvidenceSelector
+    from rag.types import Passage
+
+    class Flat:  # every sentence equally similar: the order of the text decides nothing here
+        def embed_query(self, text):
+            return [1.0, 0.0]
+
+        def embed_documents(self, texts):
+            return [[1.0, 0.0] for _ in texts]
+
+    text = (
+        "The operation to take back Rawa lasted five hours.\n\n"
+        "The Prime Minister congratulated the forces after the operation.\n\n"
+        "Coalition forces supported the operations."
+    )
+    p = Passage(chunk_id="c", source="003.txt", title="T", date=None, text=text, start=0, end=len(text))
+    ev = {e.text: e for e in EvidenceSelector(Flat(), max_sentences=5).run("operation", [p])}
+    middle = ev["The Prime Minister congratulated the forces after the operation."]
+    assert middle.context == "The operation to take back Rawa lasted five hours."
+    assert middle.following == "Coalition forces supported the operations."
