@@ -95,6 +95,8 @@ def tokenize(text: str) -> list[str]:
             tok = tok[:-2]
         elif len(tok) > 3 and tok.endswith("s") and not tok.endswith("ss"):
             tok = tok[:-1]
+        if len(tok) > 4 and tok.endswith("e"):  # "announce" and "announced" -> "announc"
+            tok = tok[:-1]
         out.append(tok)
     return out
 

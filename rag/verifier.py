@@ -631,14 +631,14 @@ class Verifier:
         if counted and not counted & set(tokenize(" ".join(c.text for c in cited))):
             return False, f"does not count what the question counts ({', '.join(sorted(counted))})"
         q = question_terms(question)
-        if not allow_paraphrase:
-            # A verbatim quote offered as the answer must itself say what is asked; only the
-            # subject's name (checked above) may come from the sentences around it.
-            q -= set(tokenize(" ".join(subjects)))
-            ev_text = " ".join(c.text for c in cited)
         if not q:
             return True, ""
         ev = set(tokenize(ev_text)) | _alias_tokens(ev_text)
+        if not allow_paraphrase:
+            # A verbatim quote offered as the answer must itself say what is asked; only the
+            # subject's name (found above, perhaps a sentence away) may come from around it.
+            own = " ".join(c.text for c in cited)
+            ev = set(tokenize(own)) | _alias_tokens(own) | set(tokenize(" ".join(subjects)))
         coverage = len(q & ev) / len(q)
         if coverage >= self.min_coverage:
             return True, ""

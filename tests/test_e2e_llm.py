@@ -84,3 +84,15 @@ def test_stream_yields_sentences_before_the_answer(seeded_settings):
     final = events[-1].answer
     streamed = " ".join(e.text for e in events if e.kind == "sentence")
     assert streamed == final.text and "seven" in final.text
+
+
+def test_compound_question_answers_both_parts(seeded_settings):
+    q = "How many ISIS troops were thought to be in the al-Qaim area, and how many civilians remained there?"
+    events = list(ask_stream(q, settings=seeded_settings))
+    a = events[-1].answer
+    # Two searches; the second part ("there") is rewritten with the first as its context.
+    assert a.standalone_question and a.standalone_question.count(" | ") == 1
+    assert "al-Qaim" in a.standalone_question.split(" | ")[1], a.standalone_question
+    assert a.kind == "answer" and "1500" in a.text and "50,000" in a.text, a.text
+    assert " ".join(e.text for e in events if e.kind == "sentence") == a.text
+    _assert_traceable(a)
