@@ -38,8 +38,9 @@ class EvidenceSentence:
     start: int  # offsets in the cleaned article text
     end: int
     score: float = 0.0
-    # Its paragraph up to it (or, opening a paragraph, the sentence before): what "the two
-    # towns" or "the operation" refers to.
+    # Its paragraph up to it: what "the two towns" or "the operation" refers to. Not the
+    # paragraph before: a subject borrowed from there let "Rawa was ISIS's last holding in
+    # Syria" pass on a sentence about Rawa that followed one about Syria (q48).
     context: str = ""
     # The sentence after it: a quote's speaker often comes after the quote.
     following: str = ""
@@ -90,8 +91,6 @@ class EvidenceSelector:
                     ev = EvidenceSentence(0, p.text[s:e], p, p.start + s, p.start + e)
                     para_start = p.text.rfind("\n", 0, s) + 1
                     ev.context = p.text[para_start:s].strip()
-                    if not ev.context and i > 0:  # one-sentence paragraphs, common in news
-                        ev.context = p.text[spans[i - 1][0] : spans[i - 1][1]].strip()
                     if i + 1 < len(spans):
                         ev.following = p.text[spans[i + 1][0] : spans[i + 1][1]].strip()
                     by_end[key] = ev

@@ -391,6 +391,9 @@ _WANTS_NAME = re.compile(r"^\s*(who|whom)\b", re.I)
 _LEADING_AUX = re.compile(r"^\s*(Did|Does|Do|Is|Are|Was|Were|Has|Have|Had|Can|Could|Will|Would|Should)\s+")
 
 
+_QUOTATION = re.compile(r"[“”\"]")
+
+
 def question_names(question: str) -> list[str]:
     """The names a question mentions: what its answer must be about."""
     return extract_facts(_LEADING_AUX.sub("", question)).names
@@ -618,10 +621,12 @@ class Verifier:
         # The sentence before each cited one counts: "50,000 civilians remain in the two towns"
         # is about the towns its previous sentence names.
         ev_text = " ".join(f"{c.context} {c.text}" for c in cited)
-        # The subject may be named a sentence away ("... after the operation" follows the
-        # sentence about Rawa; a quote is followed by its speaker). Dates and numbers are held
-        # to the sentence itself elsewhere (Verifier.run), so this doesn't let them drift.
-        around = " ".join(f"{c.context} {c.text} {c.following}" for c in cited)
+        # The subject may be named earlier in the paragraph or, for a quotation, in the next
+        # sentence (its speaker). Dates and numbers are held to the sentence itself elsewhere
+        # (Verifier.run), so this doesn't let them drift.
+        around = " ".join(
+            f"{c.context} {c.text} {c.following if _QUOTATION.search(c.text) else ''}" for c in cited
+        )
         ev_names = _expand(set(_norm_name(around).split()), _norm_name(around))
         subjects = [n for n in question_names(question) if not any(n in g for g in ALIASES)]
         absent = [n for n in subjects if not _name_in(n, ev_names)]
