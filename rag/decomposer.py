@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from rag.retriever import tokenize
 from rag.types import Answer, Citation, SentenceCheck
+from rag.verifier import _ENTITY, _norm_name, question_names
 
 _WH = r"(?:when|where|who|whom|whose|what|which|how|why)\b"
 # ", and when ...", " and when ...", "; when ...". A bare comma is not a join: "When was
@@ -39,6 +41,23 @@ def split_question(question: str) -> list[str]:
 
 def refers_back(part: str) -> bool:
     return bool(_REFERS_BACK.search(part))
+
+
+def keeps_its_words(part: str, rewritten: str) -> bool:
+    """A rewrite of a part must keep what the part asks: asked "how many civilians remained
+    there?", the 1.5B model has answered with a copy of the first part's question."""
+    own = set(tokenize(_REFERS_BACK.sub(" ", part)))
+    return own <= set(tokenize(rewritten))
+
+
+def with_subject(part: str, previous: str) -> str:
+    """The part with the names of the part before it: "How many civilians remained there
+    (al-Qaim)?". Used when the model's rewrite lost the part's own words."""
+    wanted = set(question_names(previous))
+    names = [m.group(0) for m in _ENTITY.finditer(previous) if _norm_name(m.group(0)) in wanted]
+    if not names:
+        return part
+    return f"{part.rstrip('?').rstrip()} ({', '.join(dict.fromkeys(names))})?"
 
 
 def renumber(text: str, mapping: dict[int, int]) -> str:

@@ -17,7 +17,15 @@ from dataclasses import dataclass
 from rag.answerer import DRAFT_SCHEMA, Answerer
 from rag.citations import CitationNumberer, DraftSentence, parse_draft, with_markers
 from rag.config import Settings, load_settings
-from rag.decomposer import CitationMerger, merge_answers, refers_back, renumber, split_question
+from rag.decomposer import (
+    CitationMerger,
+    keeps_its_words,
+    merge_answers,
+    refers_back,
+    renumber,
+    split_question,
+    with_subject,
+)
 from rag.evidence import EvidenceSelector, EvidenceSentence
 from rag.ingest import ensure_index
 from rag.llm import count_tokens, get_chat_model, model_label
@@ -202,9 +210,15 @@ class RagPipeline:
         merger = CitationMerger()
         answered: list[tuple[Answer, dict[int, int]]] = []
         for i, part in enumerate(parts):
-            history = [(parts[i - 1], answered[-1][0].text)] if i and refers_back(part) else None
+            if i and refers_back(part):
+                from rag.rewriter import QuestionRewriter
+
+                yield StreamEvent("status", f"Part {i + 1} of {len(parts)}: rewriting it on its own…")
+                chat = get_chat_model(self.settings, spec=self.llm)
+                rewritten = QuestionRewriter(chat).run(part, [(parts[i - 1], answered[-1][0].text)])
+                part = rewritten if keeps_its_words(part, rewritten) else with_subject(part, parts[i - 1])
             sub = None
-            for event in self.stream(part, history, sources, date_from, date_to):
+            for event in self.stream(part, None, sources, date_from, date_to):
                 if event.kind == "status":
                     yield StreamEvent("status", f"Part {i + 1} of {len(parts)}: {event.text}")
                 elif event.kind == "answer":

@@ -86,3 +86,14 @@ def test_a_part_the_articles_do_not_answer_is_said_so():
     assert merged.kind == "answer" and merged.text.endswith("The articles don't say.")
     none = merge_answers("Q?", [(b, {}), (replace(b, kind="quote"), {})], CitationMerger())
     assert none.kind == "quote" and not none.answerable
+
+
+def test_a_rewrite_that_loses_the_part_falls_back_to_naming_the_subject():
+    from rag.decomposer import keeps_its_words, with_subject
+
+    part, before = "How many civilians remained there?", "How many ISIS troops were in the al-Qaim area?"
+    # The 1.5B model once "rewrote" the part into a copy of the first part's question.
+    assert not keeps_its_words(part, before)
+    assert keeps_its_words(part, "How many civilians remained in the al-Qaim area?")
+    assert with_subject(part, before) == "How many civilians remained there (ISIS, al-Qaim)?"
+    assert with_subject("Who recaptured it?", "Which town fell first?") == "Who recaptured it?"
