@@ -17,11 +17,13 @@ set_offline_env()
 
 import gradio as gr  # noqa: E402  (after the offline environment is set)
 
-from rag.ingest import ensure_index, ingest_paths, list_documents, remove_source  # noqa: E402
-from rag.loaders import SUPPORTED  # noqa: E402
+from rag.ingest import ensure_index, ingest_paths, list_documents, remove_document  # noqa: E402
+from rag.loaders import SUPPORTED, LoadError  # noqa: E402
+from rag.lock import LockTimeout  # noqa: E402
 from rag.models import KNOWN_GGUF  # noqa: E402
 from rag.pipeline import QuestionError, ask_stream  # noqa: E402
 from rag.render import CSS, HEAD, answer_markdown, retrieval_html, sources_html  # noqa: E402
+from rag.uploads import store_uploads  # noqa: E402
 
 EMPTY_SOURCES = (
     "<p class='meta'>Sources for each answer appear here, with the quoted sentence highlighted.</p>"
@@ -55,8 +57,12 @@ def example_questions(settings: Settings, limit: int = 4) -> list[str]:
 
 def documents_table(settings: Settings) -> list[list[Any]]:
     return [
-        [d["source"], d["title"], d["date"] or "not stated", d["chunks"]] for d in list_documents(settings)
+        [d["label"], d["title"], d["date"] or "not stated", d["chunks"]] for d in list_documents(settings)
     ]
+
+
+def document_labels(settings: Settings) -> list[str]:
+    return [d["label"] for d in list_documents(settings)]
 
 
 def latest_report(settings: Settings) -> tuple[str, list[str]]:
@@ -129,25 +135,33 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     def upload(files: list[str] | None, progress=gr.Progress()):  # noqa: B008 (Gradio idiom)
         if not files:
             return documents_table(settings), gr.update(), "No files selected."
-        paths = [Path(f) for f in files]
+        stored = store_uploads([Path(f) for f in files], settings.uploads_dir)
 
         def step(done: int, total: int, name: str) -> None:
             progress((done, total), desc=f"Indexing {name}" if name else "Done")
 
-        report = ingest_paths(paths, settings, progress=step)
-        msg = report.summary() + ("".join(f"\n⚠️ {e}" for e in report.errors))
-        sources = [d["source"] for d in list_documents(settings)]
-        return documents_table(settings), gr.update(choices=sources), msg
+        def waiting(message: str) -> None:
+            progress(0, desc=message)
 
-    def remove(source: str | None):
-        if not source:
+        try:
+            report = ingest_paths([s.path for s in stored], settings, progress=step, on_wait=waiting)
+        except LockTimeout as exc:
+            return documents_table(settings), gr.update(), f"⚠️ {exc}"
+        notes = [s.note for s in stored if s.note]
+        msg = "\n\n".join([report.summary(), *notes, *(f"⚠️ {e}" for e in report.errors)])
+        return documents_table(settings), gr.update(choices=document_labels(settings)), msg
+
+    def remove(label: str | None):
+        if not label:
             return documents_table(settings), gr.update(), "Choose a document first."
-        n = remove_source(source, settings)
-        sources = [d["source"] for d in list_documents(settings)]
+        try:
+            n = remove_document(label, settings)
+        except (LoadError, LockTimeout) as exc:
+            return documents_table(settings), gr.update(), f"⚠️ {exc}"
         return (
             documents_table(settings),
-            gr.update(choices=sources, value=None),
-            f"Removed {source} ({n} chunks).",
+            gr.update(choices=document_labels(settings), value=None),
+            f"Removed {label} ({n} chunks).",
         )
 
     def answer_question(question: str, history_json: str = "[]") -> str:
@@ -204,7 +218,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             files = gr.File(file_count="multiple", file_types=list(SUPPORTED), label="Add documents")
             add = gr.Button("Index uploaded files")
             with gr.Row():
-                pick = gr.Dropdown([d["source"] for d in list_documents(settings)], label="Document")
+                pick = gr.Dropdown(document_labels(settings), label="Document")
                 delete = gr.Button("Remove from index", variant="stop")
             status = gr.Markdown("")
         with gr.Tab("Evaluation"):

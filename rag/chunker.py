@@ -7,6 +7,7 @@ was trained on 128), so a chunk is never silently cut off when embedded.
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import lru_cache
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -40,29 +41,51 @@ def make_splitter(model_path: str, chunk_tokens: int = CHUNK_TOKENS, overlap: in
     )
 
 
-def chunk_id(source: str, text: str, ordinal: int) -> str:
-    """Stable id from the source and the chunk's content (ordinal separates exact repeats)."""
-    digest = hashlib.sha256(f"{source}\x00{ordinal}\x00{text}".encode()).hexdigest()
-    return f"{source.rsplit('.', 1)[0]}:{digest[:16]}"
+def chunk_id(doc_id: str, text: str, ordinal: int) -> str:
+    """Stable id from the document and the chunk's content (ordinal separates exact repeats)."""
+    digest = hashlib.sha256(f"{doc_id}\x00{ordinal}\x00{text}".encode()).hexdigest()
+    return f"{doc_id}:{digest[:16]}"
+
+
+_NON_SPACE = re.compile(r"\S")
+
+
+def locate(text: str, pieces: list[str]) -> list[tuple[int, int]]:
+    """Character offsets of each piece in ``text``.
+
+    The splitter returns pieces in order, each starting after the previous one's start and no
+    later than the first non-space character after its end (pieces overlap or abut). The latest
+    occurrence in that window is taken, so a sentence repeated earlier in the article is never
+    mistaken for a later one and no stretch of text falls between two chunks.
+    """
+    spans: list[tuple[int, int]] = []
+    prev_start, prev_end = -1, 0
+    for piece in pieces:
+        m = _NON_SPACE.search(text, prev_end)
+        bound = m.start() if m else len(text)
+        start = text.rfind(piece, prev_start + 1, bound + len(piece))
+        if start < 0:
+            start = text.find(piece, prev_start + 1)
+        if start < 0:
+            start = text.find(piece)
+        if start < 0:
+            raise ValueError("a chunk is not a substring of its article")
+        spans.append((start, start + len(piece)))
+        prev_start, prev_end = start, start + len(piece)
+    return spans
 
 
 def chunk_article(article: Article, model_path: str) -> list[Chunk]:
     splitter = make_splitter(model_path)
+    pieces = splitter.split_text(article.text)
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}
-    cursor = 0
-    for piece in splitter.split_text(article.text):
-        # Offsets by forward search: overlapping chunks start before the previous end.
-        start = article.text.find(piece, max(0, cursor - len(piece)))
-        if start < 0:
-            start = article.text.find(piece)
-        end = start + len(piece)
-        cursor = max(cursor, start + 1)
+    for piece, (start, end) in zip(pieces, locate(article.text, pieces), strict=True):
         ordinal = seen.get(piece, 0)
         seen[piece] = ordinal + 1
         chunks.append(
             Chunk(
-                chunk_id=chunk_id(article.source, piece, ordinal),
+                chunk_id=chunk_id(article.doc_id or article.source, piece, ordinal),
                 source=article.source,
                 title=article.title,
                 date=article.date,
@@ -71,6 +94,7 @@ def chunk_article(article: Article, model_path: str) -> list[Chunk]:
                 start=start,
                 end=end,
                 content_hash=article.content_hash,
+                doc_id=article.doc_id,
             )
         )
     return chunks

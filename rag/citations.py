@@ -124,6 +124,8 @@ class CitationNumberer:
                     start=ev.start,
                     end=ev.end,
                     passage=p.text,
+                    doc_id=p.doc_id,
+                    label=p.label or p.source,
                 )
             )
         return self._by_evidence[ev.number]

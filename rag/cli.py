@@ -1,4 +1,4 @@
-"""Command line: ``rag setup | ingest | search | ask | eval | serve | doctor``.
+"""Command line: ``rag setup | ingest | documents | remove | search | ask | eval | serve | doctor``.
 
 Every error the user can cause ends in one line on stderr and a non-zero exit code.
 """
@@ -48,11 +48,38 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if name and not args.quiet:
             print(f"[{done + 1}/{total}] {name}", file=sys.stderr)
 
-    report = ingest_paths(paths, settings, prune=args.prune, progress=progress)
+    def waiting(message: str) -> None:
+        print(message, file=sys.stderr)
+
+    report = ingest_paths(
+        paths, settings, prune=args.prune, progress=progress, on_wait=waiting, force=args.force
+    )
     for e in report.errors:
         print(f"error: {e}", file=sys.stderr)
     print(report.summary())
-    return EXIT_FAIL if report.errors else 0
+    return EXIT_FAIL if report.failed else 0
+
+
+def cmd_documents(args: argparse.Namespace) -> int:
+    from rag.ingest import list_documents
+
+    docs = list_documents(load_settings())
+    if args.json:
+        print(json.dumps(docs, indent=2, ensure_ascii=False))
+        return 0
+    for d in docs:
+        print(f"{d['label']}\t{d['date'] or '-'}\t{d['chunks']} chunks\t{d['title']}")
+    print(f"{len(docs)} documents, {sum(d['chunks'] for d in docs)} chunks", file=sys.stderr)
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from rag.ingest import remove_document
+
+    for ref in args.documents:
+        n = remove_document(ref, load_settings())
+        print(f"removed {ref} ({n} chunks)")
+    return 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -139,15 +166,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="index files and folders (.txt .md .html .pdf)")
     p.add_argument("paths", nargs="*", help="files or folders (default: seeds/)")
-    p.add_argument("--prune", action="store_true", help="remove chunks of files that are gone")
+    p.add_argument("--prune", action="store_true", help="remove documents whose files are gone")
+    p.add_argument("--force", action="store_true", help="re-index files even when unchanged")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("documents", help="list the indexed documents")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_documents)
+
+    p = sub.add_parser("remove", help="remove documents from the index")
+    p.add_argument("documents", nargs="+", help="file name, folder/name as listed, path or id")
+    p.set_defaults(func=cmd_remove)
 
     p = sub.add_parser("search", help="hybrid search over the index")
     p.add_argument("query")
     p.add_argument("-k", type=int, default=5)
     p.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
-    p.add_argument("--source", action="append", help="only this source file (repeatable)")
+    p.add_argument(
+        "--source", action="append", help="only this document: name, folder/name or path (repeatable)"
+    )
     p.add_argument("--date-from", help="YYYY-MM-DD")
     p.add_argument("--date-to", help="YYYY-MM-DD")
     p.add_argument("--json", action="store_true")
@@ -202,15 +240,26 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     set_offline_env()
     args = build_parser().parse_args(argv)
+    from rag.catalog import CatalogError
     from rag.ingest import LoadError
     from rag.llm import LLMError
+    from rag.lock import LockTimeout
     from rag.models import ModelError
     from rag.pipeline import QuestionError
     from rag.store import StoreError
 
     try:
         return args.func(args)
-    except (ConfigError, LoadError, ModelError, StoreError, LLMError, QuestionError) as exc:
+    except (
+        ConfigError,
+        LoadError,
+        ModelError,
+        StoreError,
+        LLMError,
+        QuestionError,
+        CatalogError,
+        LockTimeout,
+    ) as exc:
         return _err(str(exc))
     except KeyboardInterrupt:
         return _err("interrupted", 130)

@@ -21,6 +21,8 @@ OFFLINE_ENV = {
     "GRADIO_ANALYTICS_ENABLED": "False",
     "ANONYMIZED_TELEMETRY": "False",  # chromadb's posthog telemetry
     "TOKENIZERS_PARALLELISM": "false",
+    # No third-party progress bars ("Loading weights") on the CLI's stderr.
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
 }
 
 
@@ -45,6 +47,13 @@ class Settings:
     n_threads: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
     n_ctx: int = 4096
     top_k: int = 6
+    # Ingest limits (documented in the README): a file above either is refused with one line.
+    max_file_mb: float = 10.0
+    max_chunks_per_doc: int = 2000
+    # Chunks embedded and written per batch (capped by the Chroma client's own maximum).
+    ingest_batch: int = 512
+    # Seconds a writer waits for another ingest on the same data folder.
+    lock_timeout: float = 600.0
 
     @property
     def chroma_dir(self) -> Path:
@@ -57,6 +66,20 @@ class Settings:
     @property
     def reports_dir(self) -> Path:
         return self.data_dir / "reports"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @property
+    def catalog_path(self) -> Path:
+        """The document table and lexical index that belong to this collection."""
+        where = f"{self.chroma_host}-{self.chroma_port}" if self.uses_chroma_server else "embedded"
+        return self.data_dir / "catalog" / f"{where}-{self.collection}.sqlite3"
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1_000_000)
 
     @property
     def uses_chroma_server(self) -> bool:
@@ -77,11 +100,26 @@ def _int_env(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def _float_env(name: str, default: float, minimum: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+    if not value >= minimum:
+        raise ConfigError(f"{name} must be at least {minimum:g}, got {raw!r}")
+    return value
+
+
 def load_settings() -> Settings:
     """Read settings from the environment (see the README's configuration table)."""
     env = os.environ
     defaults = Settings()
     data_dir = Path(env.get("RAG_DATA_DIR") or defaults.data_dir).expanduser().resolve()
+    if data_dir.exists() and not data_dir.is_dir():
+        raise ConfigError(f"RAG_DATA_DIR must be a folder, but {data_dir} is a file")
     host = env.get("RAG_CHROMA_HOST") or None
     ollama_host = env.get("OLLAMA_HOST") or defaults.ollama_host
     if not ollama_host.startswith(("http://", "https://")):
@@ -103,4 +141,8 @@ def load_settings() -> Settings:
         n_threads=_int_env("RAG_THREADS", defaults.n_threads),
         n_ctx=_int_env("RAG_N_CTX", defaults.n_ctx),
         top_k=_int_env("RAG_TOP_K", defaults.top_k),
+        max_file_mb=_float_env("RAG_MAX_FILE_MB", defaults.max_file_mb, 0.001),
+        max_chunks_per_doc=int(_float_env("RAG_MAX_CHUNKS_PER_DOC", defaults.max_chunks_per_doc, 1)),
+        ingest_batch=int(_float_env("RAG_INGEST_BATCH", defaults.ingest_batch, 1)),
+        lock_timeout=_float_env("RAG_LOCK_TIMEOUT", defaults.lock_timeout, 0),
     )

@@ -66,17 +66,25 @@ def _check_llm(settings: Settings, full: bool) -> str:
 
 
 def _check_index(settings: Settings) -> str:
-    from rag.ingest import list_documents
+    from rag.store import open_catalog, open_store
 
-    docs = list_documents(settings)
+    store = open_store(settings)  # first: an unreachable server is the error to report
+    catalog = open_catalog(settings)
     where = (
         f"server {settings.chroma_host}:{settings.chroma_port}"
         if settings.uses_chroma_server
         else str(settings.chroma_dir)
     )
-    if not docs:
-        return f"empty ({where}); the first question indexes seeds/"
-    return f"{len(docs)} documents, {sum(d['chunks'] for d in docs)} chunks ({where})"
+    if catalog.get_meta("initialized") is None:
+        return f"not yet created ({where}); the first question indexes seeds/"
+    docs, chunks = catalog.document_count(), catalog.chunk_count()
+    vectors = store._collection.count()
+    if vectors != chunks:
+        raise RuntimeError(
+            f"the catalog lists {chunks} chunks but Chroma holds {vectors} ({where}); "
+            "run `rag ingest --force` on your folders to re-index them"
+        )
+    return f"{docs} documents, {chunks} chunks, catalog {settings.catalog_path} ({where})"
 
 
 def _check_browser(settings: Settings) -> str:

@@ -1,25 +1,47 @@
-"""Incremental ingestion: load -> clean -> metadata -> chunk -> embed -> Chroma.
+"""Incremental ingestion: load -> clean -> metadata -> chunk -> embed -> Chroma + catalog.
 
-A file whose content hash is already indexed is skipped; a changed file's new chunks are
-added before its stale ones are deleted, so an interrupted ingest never leaves a document
-with no chunks at all.
+A document is identified by its resolved path when first seen (``doc_id``), and keeps that
+identity when its file moves (same bytes, old path gone). Per file, in order:
+
+- same path, same bytes: unchanged, nothing is read beyond the hash;
+- new path whose bytes match a document whose file is gone: a move, only the path changes;
+- otherwise the file is parsed and chunked, and joins a batch. A batch is embedded in one call
+  across files and written to Chroma in slices the client accepts; then each file's catalog
+  row and chunks are replaced in one SQLite transaction, and the chunks it no longer has are
+  deleted from Chroma.
+
+Chroma and the catalog can't share a transaction, so every chunk id is journalled in the
+catalog before Chroma is written; after a crash the next writer deletes from Chroma every
+journalled id the catalog doesn't hold (``recover``). A SIGKILL at any point, then another
+ingest, leaves exactly the chunks of a clean ingest.
+
+One writer at a time per data folder (``rag.lock``); a failing file is reported in one line and
+the run carries on.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rag.chunker import chunk_article
+from rag.catalog import ChunkRecord, DocumentRecord
+from rag.chunker import CHUNK_TOKENS, chunk_article
 from rag.cleaner import clean_text
 from rag.config import Settings
-from rag.loaders import LoadError, collect_files, load_file
-from rag.metadata import extract_metadata
+from rag.loaders import LoadError, collect_files, content_hash, parse_bytes, read_checked
+from rag.lock import write_lock
+from rag.metadata import extract_metadata, parse_date
 from rag.models import embedding_model_path
-from rag.store import all_chunks, open_store
+from rag.store import batch_size, delete_ids, open_catalog, open_store, upsert
 from rag.types import Article, Chunk
+
+Progress = Callable[[int, int, str], None]
+# A chunk holds at most CHUNK_TOKENS tokens and a token rarely spans more than this many
+# characters, so a text longer than limit * CHUNK_TOKENS * this is refused before chunking.
+_MAX_CHARS_PER_TOKEN = 8
 
 
 @dataclass
@@ -27,23 +49,51 @@ class IngestReport:
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
     pruned: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, one-line reason)
     chunks_added: int = 0
     chunks_deleted: int = 0
     total_chunks: int = 0
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> list[str]:
+        return [reason if reason.startswith(name) else f"{name}: {reason}" for name, reason in self.failed]
 
     def summary(self) -> str:
-        return (
-            f"added {len(self.added)}, replaced {len(self.replaced)}, unchanged "
-            f"{len(self.unchanged)}, pruned {len(self.pruned)} file(s); +{self.chunks_added} "
+        text = (
+            f"added {len(self.added)}, replaced {len(self.replaced)}, unchanged {len(self.unchanged)}, "
+            f"moved {len(self.moved)}, pruned {len(self.pruned)} file(s); +{self.chunks_added} "
             f"-{self.chunks_deleted} chunks; {self.total_chunks} chunks in the index"
         )
+        if self.chunks_added and self.seconds:
+            text += f"; {self.chunks_added / self.seconds:.0f} chunks/s"
+        if self.failed:
+            text += f"; {len(self.failed)} file(s) failed"
+        return text
 
 
-def prepare_article(path: Path) -> Article:
+@dataclass
+class _Prepared:
+    """One parsed file waiting in a batch."""
+
+    article: Article
+    chunks: list[Chunk]
+    size: int
+    existed: bool
+
+
+def _iso_or_none(value: str | None) -> str | None:
+    if not value:
+        return None
+    return value[:10] if len(value) >= 10 and value[4] == "-" else parse_date(value)
+
+
+def prepare_article(path: Path, data: bytes | None = None, max_bytes: int | None = None) -> Article:
     """Load and clean one file and read its metadata."""
-    raw = load_file(path)
+    data = read_checked(path, max_bytes) if data is None else data
+    raw = parse_bytes(path, data)
     cleaned = clean_text(raw.text)
     if not cleaned.text.strip():
         raise LoadError(f"{path.name}: nothing left after cleaning")
@@ -60,107 +110,299 @@ def prepare_article(path: Path) -> Article:
     )
 
 
-def _iso_or_none(value: str | None) -> str | None:
-    from rag.metadata import parse_date
-
-    if not value:
-        return None
-    return value[:10] if len(value) >= 10 and value[4] == "-" else parse_date(value)
+def _one_line(exc: BaseException) -> str:
+    first = (str(exc).strip().splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first}"[:300]
 
 
-def _indexed_by_source(store) -> dict[str, dict[str, Any]]:
-    """source -> {"ids": [...], "hashes": {...}, "path": str, "title": ..., "date": ...}."""
-    ids, _, metas = all_chunks(store)
-    by_source: dict[str, dict[str, Any]] = defaultdict(lambda: {"ids": [], "hashes": set()})
-    for cid, meta in zip(ids, metas, strict=True):
-        entry = by_source[meta["source"]]
-        entry["ids"].append(cid)
-        entry["hashes"].add(meta.get("content_hash"))
-        entry.update(path=meta.get("path", ""), title=meta.get("title", ""), date=meta.get("date"))
-    return by_source
+class Indexer:
+    """Configuration in ``__init__``; ``run(paths)`` indexes files and returns a report."""
 
+    def __init__(
+        self,
+        settings: Settings,
+        embeddings=None,
+        progress: Progress | None = None,
+        on_wait: Callable[[str], None] | None = None,
+        force: bool = False,
+    ) -> None:
+        self.settings = settings
+        self.embeddings = embeddings
+        self.progress = progress
+        self.on_wait = on_wait
+        self.force = force  # re-index unchanged files too (repairs an index changed outside rag)
 
-def _add_chunks(store, chunks: list[Chunk], path: str) -> None:
-    metadatas = [{**c.metadata(), "path": path} for c in chunks]
-    store.add_texts(texts=[c.text for c in chunks], metadatas=metadatas, ids=[c.chunk_id for c in chunks])
+    def run(self, paths: list[Path], prune: bool = False, seed_if_new: bool = False) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport()
+        with write_lock(self.settings.data_dir, self.settings.lock_timeout, self.on_wait):
+            self.store = open_store(self.settings, self.embeddings)
+            self.catalog = open_catalog(self.settings)
+            self.write_size = batch_size(self.store, self.settings.ingest_batch)
+            self.recover()
+            if self.catalog.get_meta("initialized") is None:
+                if self.store._collection.count() > 0:
+                    self._adopt_collection()
+                elif seed_if_new and self.settings.seeds_dir.is_dir():
+                    paths = [self.settings.seeds_dir]
+            elif seed_if_new:
+                return report  # another process initialised the index while we waited
+            # Marked before any write: after a crash the catalog is the truth, and the
+            # collection is never mistaken for one to adopt.
+            self.catalog.set_meta("initialized", time.strftime("%Y-%m-%dT%H:%M:%S"))
+            self._index(paths, report, prune)
+            report.total_chunks = self.catalog.chunk_count()
+        report.seconds = round(time.perf_counter() - started, 3)
+        return report
 
+    def recover(self) -> None:
+        """Delete from Chroma what an interrupted writer left uncommitted."""
+        orphans = self.catalog.pending()
+        if orphans:
+            delete_ids(self.store, orphans, self.write_size)
+        self.catalog.clear_journal()
 
-def ingest_paths(paths: list[Path], settings: Settings, prune: bool = False, progress=None) -> IngestReport:
-    """Index files and folders; ``progress(done, total, name)`` is called per file."""
-    report = IngestReport()
-    store = open_store(settings)
-    indexed = _indexed_by_source(store)
-    model_path = str(embedding_model_path(settings.embedding_model))
-    files: list[Path] = []
-    for p in paths:
-        try:
-            files.extend(collect_files([p]))
-        except LoadError as exc:
-            report.errors.append(str(exc))
-    for n, path in enumerate(files):
-        if progress:
-            progress(n, len(files), path.name)
-        try:
-            article = prepare_article(path)
-        except LoadError as exc:
-            report.errors.append(str(exc))
-            continue
-        existing = indexed.get(article.source)
-        if existing and existing["hashes"] == {article.content_hash}:
-            report.unchanged.append(article.source)
-            continue
+    # -- the run ---------------------------------------------------------------------------
+    def _index(self, paths: list[Path], report: IngestReport, prune: bool) -> None:
+        files: list[Path] = []
+        for p in paths:
+            try:
+                files.extend(collect_files([p]))
+            except LoadError as exc:
+                report.failed.append((str(p), str(exc)))
+        model_path = str(embedding_model_path(self.settings.embedding_model))
+        seen: set[str] = set()
+        batch: list[_Prepared] = []
+        for n, path in enumerate(files):
+            if self.progress:
+                self.progress(n, len(files), path.name)
+            try:
+                prepared = self._prepare(path, model_path, seen, report)
+            except LoadError as exc:
+                report.failed.append((path.name, str(exc)))
+                continue
+            except Exception as exc:  # a parser's own bug must not end the run
+                report.failed.append((path.name, _one_line(exc)))
+                continue
+            if prepared is None:
+                continue
+            batch.append(prepared)
+            if sum(len(p.chunks) for p in batch) >= self.settings.ingest_batch:
+                self._flush(batch, report)
+                batch = []
+        self._flush(batch, report)
+        if self.progress:
+            self.progress(len(files), len(files), "")
+        if prune:
+            self._prune(seen, report)
+
+    def _prepare(self, path: Path, model_path: str, seen: set[str], report: IngestReport) -> _Prepared | None:
+        resolved = str(path.resolve())
+        data = read_checked(path, self.settings.max_file_bytes)
+        digest = content_hash(data)
+        doc = self.catalog.by_path(resolved)
+        if doc is not None and doc.content_hash == digest and not self.force:
+            seen.add(doc.doc_id)
+            report.unchanged.append(path.name)
+            return None
+        if doc is None:
+            for candidate in self.catalog.by_hash(digest):
+                if candidate.doc_id not in seen and not Path(candidate.path).exists():
+                    self._move(candidate, resolved, path.name)
+                    seen.add(candidate.doc_id)
+                    report.moved.append(path.name)
+                    return None
+        article = prepare_article(path, data)
+        limit = self.settings.max_chunks_per_doc
+        if len(article.text) > limit * CHUNK_TOKENS * _MAX_CHARS_PER_TOKEN:
+            raise LoadError(f"{path.name}: far more than {limit} chunks (RAG_MAX_CHUNKS_PER_DOC)")
+        article.doc_id = doc.doc_id if doc is not None else self.catalog.new_doc_id(resolved)
         chunks = chunk_article(article, model_path)
-        new_ids = {c.chunk_id for c in chunks}
-        _add_chunks(
-            store, [c for c in chunks if not existing or c.chunk_id not in existing["ids"]], article.path
+        if len(chunks) > limit:
+            raise LoadError(
+                f"{path.name}: {len(chunks)} chunks, over the limit of {limit} (RAG_MAX_CHUNKS_PER_DOC)"
+            )
+        seen.add(article.doc_id)
+        return _Prepared(article, chunks, len(data), existed=doc is not None)
+
+    def _move(self, doc: DocumentRecord, path: str, name: str) -> None:
+        self.catalog.move_document(doc.doc_id, path, name)
+        if name != doc.name:  # keep Chroma's copy of the metadata self-describing
+            ids = self.catalog.chunk_ids(doc.doc_id)
+            got = self.store._collection.get(ids=ids, include=["metadatas"])
+            metas = [{**m, "source": name} for m in got["metadatas"]]
+            for i in range(0, len(ids), self.write_size):
+                self.store._collection.update(
+                    ids=got["ids"][i : i + self.write_size], metadatas=metas[i : i + self.write_size]
+                )
+
+    def _flush(self, batch: list[_Prepared], report: IngestReport) -> None:
+        if not batch:
+            return
+        chunks = [c for p in batch for c in p.chunks]
+        ids = [c.chunk_id for c in chunks]
+        try:
+            self.catalog.journal(ids)
+            vectors = self.store.embeddings.embed_documents([c.text for c in chunks])
+            upsert(
+                self.store,
+                ids,
+                vectors,
+                [c.text for c in chunks],
+                [c.metadata() for c in chunks],
+                self.write_size,
+            )
+        except Exception as exc:  # embedding or Chroma: the batch fails, the run goes on
+            reason = _one_line(exc)
+            report.failed.extend((p.article.source, reason) for p in batch)
+            self.recover()
+            return
+        stale: list[str] = []
+        for p in batch:
+            a = p.article
+            record = DocumentRecord(
+                doc_id=a.doc_id,
+                path=a.path,
+                name=a.source,
+                title=a.title,
+                date=a.date,
+                author=a.author,
+                content_hash=a.content_hash,
+                size=p.size,
+            )
+            gone = self.catalog.commit_document(
+                record, [ChunkRecord(c.chunk_id, c.text, c.start, c.end) for c in p.chunks]
+            )
+            stale += gone
+            (report.replaced if p.existed else report.added).append(a.source)
+            report.chunks_added += len(p.chunks)
+        report.chunks_deleted += len(stale)
+        delete_ids(self.store, stale, self.write_size)
+        self.catalog.clear_journal()
+
+    def _prune(self, seen: set[str], report: IngestReport) -> None:
+        for doc in self.catalog.list_documents():
+            if doc.doc_id in seen or Path(doc.path).exists():
+                continue
+            ids = self.catalog.delete_document(doc.doc_id)
+            delete_ids(self.store, ids, self.write_size)
+            report.pruned.append(doc.label)
+            report.chunks_deleted += len(ids)
+        self.catalog.clear_journal()
+
+    def _adopt_collection(self) -> None:
+        """Build the catalog from a collection it has never seen (an index made by rag 0.3, or
+        a Chroma server filled from another machine), reading the chunks once, page by page."""
+        collection = self.store._collection
+        docs: dict[str, dict[str, Any]] = {}
+        missing_doc_id: list[tuple[str, dict]] = []
+        offset, page = 0, self.write_size
+        while True:
+            got = collection.get(include=["documents", "metadatas"], limit=page, offset=offset)
+            if not got["ids"]:
+                break
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                path = meta.get("path") or meta.get("source", cid)
+                doc_id = meta.get("doc_id") or self.catalog.new_doc_id(path)
+                if not meta.get("doc_id"):
+                    missing_doc_id.append((cid, {**meta, "doc_id": doc_id}))
+                entry = docs.setdefault(doc_id, {"meta": meta, "path": path, "chunks": []})
+                entry["chunks"].append(
+                    ChunkRecord(cid, text, int(meta.get("start", 0)), int(meta.get("end", 0)))
+                )
+            offset += len(got["ids"])
+        taken: set[str] = set()
+        for doc_id, entry in docs.items():
+            meta, path = entry["meta"], entry["path"]
+            if path in taken:  # 0.3 keyed documents by file name: a clash leaves one path twice
+                path = f"{path}#{doc_id}"
+            taken.add(path)
+            self.catalog.commit_document(
+                DocumentRecord(
+                    doc_id=doc_id,
+                    path=path,
+                    name=meta.get("source") or Path(path).name,
+                    title=meta.get("title") or Path(path).stem,
+                    date=meta.get("date") or None,
+                    author=meta.get("author") or None,
+                    content_hash=meta.get("content_hash", ""),
+                ),
+                sorted(entry["chunks"], key=lambda c: c.start),
+            )
+        for i in range(0, len(missing_doc_id), self.write_size):
+            part = missing_doc_id[i : i + self.write_size]
+            collection.update(ids=[c for c, _ in part], metadatas=[m for _, m in part])
+        self.catalog.clear_journal()
+
+
+def ingest_paths(
+    paths: list[Path],
+    settings: Settings,
+    prune: bool = False,
+    progress: Progress | None = None,
+    embeddings=None,
+    on_wait: Callable[[str], None] | None = None,
+    force: bool = False,
+) -> IngestReport:
+    """Index files and folders; ``progress(done, total, name)`` is called per file."""
+    return Indexer(settings, embeddings, progress, on_wait, force).run(paths, prune=prune)
+
+
+def _resolve_one(ref: str, settings: Settings) -> DocumentRecord:
+    catalog = open_catalog(settings)
+    ids = catalog.resolve([ref])
+    if not ids:
+        raise LoadError(f"{ref}: no such document in the index")
+    if len(ids) > 1:
+        labels = catalog.labels(ids)
+        raise LoadError(
+            f"{ref}: {len(ids)} documents have this name ({', '.join(sorted(labels.values()))}); "
+            "name one by its folder"
         )
-        report.chunks_added += len(new_ids - set(existing["ids"] if existing else []))
-        if existing:
-            stale = [i for i in existing["ids"] if i not in new_ids]
-            if stale:
-                store.delete(ids=stale)
-            report.chunks_deleted += len(stale)
-            report.replaced.append(article.source)
-        else:
-            report.added.append(article.source)
-    if progress:
-        progress(len(files), len(files), "")
-    if prune:
-        for source, entry in indexed.items():
-            if entry["path"] and not Path(entry["path"]).exists():
-                store.delete(ids=entry["ids"])
-                report.pruned.append(source)
-                report.chunks_deleted += len(entry["ids"])
-    report.total_chunks = len(store.get(include=[])["ids"])
-    return report
+    record = catalog.by_id(ids[0])
+    assert record is not None
+    return record
 
 
-def remove_source(source: str, settings: Settings) -> int:
-    """Delete every chunk of one document; returns how many were removed."""
-    store = open_store(settings)
-    ids = store.get(where={"source": source}, include=[])["ids"]
-    if ids:
-        store.delete(ids=ids)
+def remove_document(ref: str, settings: Settings, embeddings=None) -> int:
+    """Delete one document (by id, label, file name or path) and its chunks; an uploaded
+    file's stored copy goes too. Returns how many chunks were removed."""
+    with write_lock(settings.data_dir, settings.lock_timeout):
+        record = _resolve_one(ref, settings)
+        store = open_store(settings, embeddings)
+        catalog = open_catalog(settings)
+        ids = catalog.delete_document(record.doc_id)
+        delete_ids(store, ids, batch_size(store, settings.ingest_batch))
+        catalog.clear_journal()
+        stored = Path(record.path)
+        if stored.is_relative_to(settings.uploads_dir.resolve()):
+            stored.unlink(missing_ok=True)
     return len(ids)
 
 
+remove_source = remove_document  # the 0.3 name
+
+
 def list_documents(settings: Settings) -> list[dict[str, Any]]:
-    """The indexed documents: source, title, date and chunk count, sorted by source."""
-    docs = _indexed_by_source(open_store(settings))
+    """The indexed documents (from the catalog's document table, never from the chunks)."""
     return [
         {
-            "source": s,
-            "title": e["title"],
-            "date": e["date"] or None,
-            "chunks": len(e["ids"]),
-            "path": e["path"],
+            "doc_id": d.doc_id,
+            "source": d.name,
+            "label": d.label,
+            "title": d.title,
+            "date": d.date or None,
+            "chunks": d.chunks,
+            "path": d.path,
         }
-        for s, e in sorted(docs.items())
+        for d in open_catalog(settings).list_documents()
     ]
 
 
-def ensure_index(settings: Settings) -> None:
-    """Index seeds/ when the collection is empty, so the first question just works."""
-    store = open_store(settings)
-    if not store.get(limit=1, include=[])["ids"] and settings.seeds_dir.is_dir():
-        ingest_paths([settings.seeds_dir], settings)
+def ensure_index(settings: Settings, embeddings=None) -> None:
+    """On the first run only (a data folder never indexed), index seeds/ so the first question
+    just works. Afterwards an empty index stays empty: seeds are added only when asked
+    (``rag ingest`` with no paths)."""
+    if open_catalog(settings).get_meta("initialized") is not None:
+        return
+    Indexer(settings, embeddings).run([], seed_if_new=True)

@@ -8,6 +8,25 @@ from pathlib import Path
 
 SUPPORTED = (".txt", ".md", ".html", ".htm", ".pdf")
 
+# Leading bytes of common binary formats, so a picture or an archive renamed .txt is refused.
+MAGIC = {
+    b"\x89PNG": "PNG image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"GIF8": "GIF image",
+    b"%PDF": "PDF",
+    b"PK\x03\x04": "ZIP archive (or .docx/.xlsx)",
+    b"\x1f\x8b": "gzip archive",
+    b"\x7fELF": "program (ELF)",
+    b"7z\xbc\xaf": "7-Zip archive",
+    b"Rar!": "RAR archive",
+    b"\xd0\xcf\x11\xe0": "Office document (OLE)",
+    b"RIFF": "RIFF media file",
+    b"\x00\x00\x01\x00": "icon",
+}
+# Text is mostly printable: more than this share of control characters means it is not.
+MAX_CONTROL_SHARE = 0.01
+_SNIFF_BYTES = 65536
+
 
 class LoadError(ValueError):
     """A file can't be loaded; the message names it and says why, on one line."""
@@ -24,7 +43,31 @@ class RawDocument:
     author: str | None = None
 
 
+def sniff_binary(data: bytes, suffix: str) -> str | None:
+    """Why these bytes are not a readable file of this type, or None when they look fine."""
+    head = data[:_SNIFF_BYTES]
+    if suffix == ".pdf":
+        return None if b"%PDF" in head[:1024] else "not a PDF (no %PDF header)"
+    for magic, kind in MAGIC.items():
+        if head.startswith(magic):
+            return f"a {kind}, not text"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None  # UTF-16 text carries NULs by design
+    if b"\x00" in head:
+        return "contains NUL bytes: a binary file, not text"
+    text = head.decode("utf-8", errors="replace")
+    control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    if text and control / len(text) > MAX_CONTROL_SHARE:
+        return f"{control / len(text):.0%} control characters: a binary file, not text"
+    return None
+
+
 def _decode(data: bytes, path: Path) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
@@ -82,23 +125,44 @@ _LOADERS = {
 }
 
 
-def load_file(path: Path) -> RawDocument:
-    """Read one supported file; raise LoadError with a one-line reason otherwise."""
-    loader = _LOADERS.get(path.suffix.lower())
-    if loader is None:
+def read_checked(path: Path, max_bytes: int | None = None) -> bytes:
+    """The bytes of a supported, not oversized, not binary file; LoadError (one line) otherwise."""
+    if path.suffix.lower() not in _LOADERS:
         raise LoadError(
             f"{path.name}: unsupported file type {path.suffix or '(none)'!r}; "
             f"supported: {', '.join(SUPPORTED)}"
         )
     try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise LoadError(
+                f"{path.name}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:g} MB limit (RAG_MAX_FILE_MB)"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise LoadError(f"{path}: cannot read ({exc.strerror})") from exc
     if not data.strip():
         raise LoadError(f"{path.name}: the file is empty")
-    doc = loader(path, data)
-    doc.content_hash = hashlib.sha256(data).hexdigest()
+    why = sniff_binary(data, path.suffix.lower())
+    if why:
+        raise LoadError(f"{path.name}: {why}")
+    return data
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_bytes(path: Path, data: bytes) -> RawDocument:
+    """Turn checked bytes into text and declared metadata, by file type."""
+    doc = _LOADERS[path.suffix.lower()](path, data)
+    doc.content_hash = content_hash(data)
     return doc
+
+
+def load_file(path: Path, max_bytes: int | None = None) -> RawDocument:
+    """Read one supported file; raise LoadError with a one-line reason otherwise."""
+    return parse_bytes(path, read_checked(path, max_bytes))
 
 
 def collect_files(paths: list[Path]) -> list[Path]:
@@ -106,9 +170,18 @@ def collect_files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.suffix.lower() in SUPPORTED))
+            files.extend(
+                sorted(
+                    f
+                    for f in p.rglob("*")
+                    if f.suffix.lower() in SUPPORTED
+                    and f.is_file()
+                    # Hidden files and folders (.git, editor backups) are not articles.
+                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                )
+            )
         elif p.exists():
             files.append(p)
         else:
             raise LoadError(f"{p}: no such file or folder")
-    return files
+    return list({f.resolve(): f for f in files}.values())

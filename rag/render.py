@@ -51,7 +51,7 @@ def sources_html(answer: Answer, turn: int) -> str:
         parts.append(
             f"<div class='source' id='src-{turn}-{c.number}'>"
             f"<div class='src-head'><b>[{c.number}] {_esc(c.title)}</b><br>"
-            f"<span class='meta'>{_esc(c.date or 'publication date not given')} · {_esc(c.source)}"
+            f"<span class='meta'>{_esc(c.date or 'publication date not given')} · {_esc(c.label or c.source)}"
             f" · chars {c.start}–{c.end}</span></div>{_highlighted_passage(c)}</div>"
         )
     checks = [c for c in answer.checks if c.status != "verified"]
@@ -73,7 +73,7 @@ def retrieval_html(passages: list[Passage]) -> str:
     ]
     for i, p in enumerate(passages, start=1):
         rows.append(
-            f"<tr><td>{i}</td><td>{_esc(p.source)}</td><td>{p.score:.4f}</td>"
+            f"<tr><td>{i}</td><td>{_esc(p.label or p.source)}</td><td>{p.score:.4f}</td>"
             f"<td>{p.dense_score if p.dense_score is not None else '–'}</td>"
             f"<td>{p.bm25_score if p.bm25_score is not None else '–'}</td>"
             f"<td>{_esc(p.text[:240])}…</td></tr>"

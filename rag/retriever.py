@@ -7,127 +7,31 @@ needs no score calibration between the two.
 
 from __future__ import annotations
 
-import hashlib
-import re
-from dataclasses import dataclass
 from typing import Any, Literal
 
-from rank_bm25 import BM25Okapi
-
+from rag.catalog import date_num
 from rag.config import Settings
-from rag.store import all_chunks, open_store
+from rag.store import open_catalog, open_store
+from rag.tokens import tokenize
 from rag.types import Passage
+
+__all__ = ["HybridRetriever", "date_num", "search", "tokenize"]
 
 Mode = Literal["hybrid", "dense", "bm25"]
 
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "been",
-        "but",
-        "by",
-        "did",
-        "do",
-        "does",
-        "for",
-        "from",
-        "had",
-        "has",
-        "have",
-        "how",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "that",
-        "the",
-        "their",
-        "them",
-        "they",
-        "this",
-        "to",
-        "was",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "whom",
-        "why",
-        "will",
-        "with",
-        "would",
-        "after",
-        "before",
-        "about",
-        "than",
-        "then",
-        "there",
-        "these",
-        "those",
-        "s",
-    ]
-)
-_TOKEN = re.compile(r"[a-z0-9]+")
 
-
-def tokenize(text: str) -> list[str]:
-    """Lowercase word tokens without stopwords, lightly stemmed, for BM25 and overlap checks."""
-    text = re.sub(r"[’'`]", "", text.lower())
-    out = []
-    for tok in _TOKEN.findall(text):
-        if tok in STOPWORDS:
-            continue
-        if len(tok) > 5 and tok.endswith("ing"):
-            tok = tok[:-3]
-        elif len(tok) > 4 and tok.endswith("ed"):
-            tok = tok[:-2]
-        elif len(tok) > 3 and tok.endswith("s") and not tok.endswith("ss"):
-            tok = tok[:-1]
-        if len(tok) > 4 and tok.endswith("e"):  # "announce" and "announced" -> "announc"
-            tok = tok[:-1]
-        out.append(tok)
-    return out
-
-
-def date_num(iso: str | None) -> int:
-    """2017-10-10 -> 20171010 (Chroma's range filters take numbers only); unknown -> 0."""
-    return int(iso.replace("-", "")) if iso else 0
-
-
-@dataclass
-class _Bm25Index:
-    fingerprint: str
-    ids: list[str]
-    texts: list[str]
-    metas: list[dict[str, Any]]
-    bm25: BM25Okapi
-
-
-_BM25_CACHE: dict[str, _Bm25Index] = {}
-
-
-def _passage(cid: str, text: str, meta: dict[str, Any]) -> Passage:
+def _passage(cid: str, row: dict[str, Any]) -> Passage:
     return Passage(
         chunk_id=cid,
-        source=meta["source"],
-        title=meta.get("title", ""),
-        date=meta.get("date") or None,
-        text=text,
-        start=int(meta.get("start", 0)),
-        end=int(meta.get("end", 0)),
-        author=meta.get("author") or None,
+        source=row["name"],
+        title=row.get("title") or "",
+        date=row.get("date") or None,
+        text=row["text"],
+        start=int(row["start"]),
+        end=int(row["end"]),
+        author=row.get("author") or None,
+        doc_id=row["doc_id"],
+        label=row.get("label") or row["name"],
     )
 
 
@@ -144,45 +48,26 @@ class HybridRetriever:
         candidates: int = 20,
         rrf_k: int = 60,
         duplicate_jaccard: float = 0.8,
+        embeddings=None,
     ) -> None:
         self.settings = settings
+        self.embeddings = embeddings
         self.candidates = candidates
         self.rrf_k = rrf_k
         self.duplicate_jaccard = duplicate_jaccard
 
-    def _bm25(self, store) -> _Bm25Index:
-        ids = store.get(include=[])["ids"]
-        fingerprint = hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()
-        key = f"{id(store)}"
-        cached = _BM25_CACHE.get(key)
-        if cached is None or cached.fingerprint != fingerprint:
-            ids, texts, metas = all_chunks(store)
-            bm25 = BM25Okapi([tokenize(t) or ["_"] for t in texts]) if texts else None
-            cached = _Bm25Index(fingerprint, ids, texts, metas, bm25)
-            _BM25_CACHE[key] = cached
-        return cached
-
     @staticmethod
-    def _where(sources: list[str] | None, date_from: str | None, date_to: str | None):
+    def _where(doc_ids: list[str] | None, date_from: str | None, date_to: str | None):
         clauses: list[dict[str, Any]] = []
-        if sources:
-            clauses.append({"source": {"$in": list(sources)}})
+        if doc_ids is not None:
+            clauses.append({"doc_id": {"$in": doc_ids}})
         if date_from:
             clauses.append({"date_num": {"$gte": date_num(date_from)}})
         if date_to:
-            clauses.append({"date_num": {"$lte": date_num(date_to)}})
+            clauses.extend([{"date_num": {"$lte": date_num(date_to)}}, {"date_num": {"$gt": 0}}])
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-    @staticmethod
-    def _matches(meta: dict[str, Any], sources, date_from, date_to) -> bool:
-        if sources and meta["source"] not in sources:
-            return False
-        d = int(meta.get("date_num", 0))
-        if date_from and d < date_num(date_from):
-            return False
-        return not (date_to and (d == 0 or d > date_num(date_to)))
 
     def run(
         self,
@@ -193,37 +78,47 @@ class HybridRetriever:
         date_from: str | None = None,
         date_to: str | None = None,
     ) -> list[Passage]:
-        store = open_store(self.settings)
-        found: dict[str, Passage] = {}
+        """Top-k passages; ``sources`` are document ids, labels, file names or paths."""
+        catalog = open_catalog(self.settings)
+        doc_ids = catalog.resolve(sources) if sources else None
+        if doc_ids == []:
+            return []
+        ranks: dict[str, dict[str, float]] = {}
 
         if mode in ("hybrid", "dense"):
+            store = open_store(self.settings, self.embeddings)
             hits = store.similarity_search_with_score(
-                query, k=self.candidates, filter=self._where(sources, date_from, date_to)
+                query, k=self.candidates, filter=self._where(doc_ids, date_from, date_to)
             )
             for rank, (doc, distance) in enumerate(hits, start=1):
-                p = found.setdefault(doc.id, _passage(doc.id, doc.page_content, doc.metadata))
-                p.dense_score, p.dense_rank = round(1.0 - float(distance), 4), rank
+                ranks.setdefault(doc.id, {}).update(
+                    dense_rank=rank, dense_score=round(1.0 - float(distance), 4)
+                )
 
         if mode in ("hybrid", "bm25"):
-            index = self._bm25(store)
-            q = tokenize(query)
-            if index.bm25 is not None and q:
-                scores = index.bm25.get_scores(q)
-                order = sorted(range(len(scores)), key=lambda i: -scores[i])
-                rank = 0
-                for i in order:
-                    if scores[i] <= 0 or rank >= self.candidates:
-                        break
-                    if not self._matches(index.metas[i], sources, date_from, date_to):
-                        continue
-                    rank += 1
-                    cid = index.ids[i]
-                    p = found.setdefault(cid, _passage(cid, index.texts[i], index.metas[i]))
-                    p.bm25_score, p.bm25_rank = round(float(scores[i]), 4), rank
+            hits = catalog.lexical_search(
+                query,
+                self.candidates,
+                doc_ids=doc_ids,
+                date_from=date_num(date_from) if date_from else None,
+                date_to=date_num(date_to) if date_to else None,
+            )
+            for rank, (cid, score) in enumerate(hits, start=1):
+                ranks.setdefault(cid, {}).update(bm25_rank=rank, bm25_score=round(score, 4))
 
-        for p in found.values():
-            p.score = round(sum(1.0 / (self.rrf_k + r) for r in (p.dense_rank, p.bm25_rank) if r), 6)
-        ranked = sorted(found.values(), key=lambda p: -p.score)
+        # Text and metadata come from the catalog; an id it doesn't hold (an orphan a crashed
+        # writer left in Chroma, until the next ingest recovers) is skipped.
+        rows = catalog.passages(ranks)
+        found: list[Passage] = []
+        for cid, r in ranks.items():
+            if cid not in rows:
+                continue
+            p = _passage(cid, rows[cid])
+            p.dense_rank, p.dense_score = r.get("dense_rank"), r.get("dense_score")
+            p.bm25_rank, p.bm25_score = r.get("bm25_rank"), r.get("bm25_score")
+            p.score = round(sum(1.0 / (self.rrf_k + x) for x in (p.dense_rank, p.bm25_rank) if x), 6)
+            found.append(p)
+        ranked = sorted(found, key=lambda p: -p.score)
         return self._collapse_duplicates(ranked)[:k]
 
     def _collapse_duplicates(self, ranked: list[Passage]) -> list[Passage]:

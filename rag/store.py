@@ -18,6 +18,7 @@ class StoreError(RuntimeError):
 
 _EMBEDDINGS: dict[str, Any] = {}
 _STORES: dict[tuple, Any] = {}
+_CATALOGS: dict[str, Any] = {}
 
 
 def get_embeddings(settings: Settings):  # -> HuggingFaceEmbeddings
@@ -56,31 +57,69 @@ def _client(settings: Settings):
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 
 
-def open_store(settings: Settings):  # -> langchain_chroma.Chroma
-    """The LangChain Chroma store for the configured collection (cached per process)."""
+def open_store(settings: Settings, embeddings=None):  # -> langchain_chroma.Chroma
+    """The LangChain Chroma store for the configured collection (cached per process).
+
+    ``embeddings`` stands in another encoder (the scale benchmark's tiny one); by default the
+    configured sentence-transformers model.
+    """
     key = (
         settings.chroma_host,
         settings.chroma_port,
         str(settings.chroma_dir),
         settings.collection,
         settings.embedding_model,
+        id(embeddings) if embeddings is not None else None,
     )
     if key not in _STORES:
         from langchain_chroma import Chroma
 
         _STORES[key] = Chroma(
             collection_name=settings.collection,
-            embedding_function=get_embeddings(settings),
+            embedding_function=embeddings if embeddings is not None else get_embeddings(settings),
             client=_client(settings),
             collection_metadata={"hnsw:space": "cosine", "embedding_model": settings.embedding_model},
         )
     return _STORES[key]
 
 
+def open_catalog(settings: Settings):  # -> rag.catalog.Catalog
+    """The collection's catalog (document table and lexical index), cached per process."""
+    from rag.catalog import Catalog
+
+    key = str(settings.catalog_path)
+    if key not in _CATALOGS:
+        _CATALOGS[key] = Catalog(settings.catalog_path)
+    return _CATALOGS[key]
+
+
 def forget_store(settings: Settings) -> None:
     """Drop cached clients (tests open several data directories in one process)."""
     for key in [k for k in _STORES if k[2] == str(settings.chroma_dir)]:
         del _STORES[key]
+    catalog = _CATALOGS.pop(str(settings.catalog_path), None)
+    if catalog is not None:
+        catalog.close()
+
+
+def batch_size(store, wanted: int) -> int:
+    """Chunks per write: what we want, capped by the client's maximum batch."""
+    return max(1, min(wanted, store._client.get_max_batch_size()))
+
+
+def upsert(store, ids: list[str], vectors: list[list[float]], texts: list[str], metas: list[dict], size: int):
+    for i in range(0, len(ids), size):
+        store._collection.upsert(
+            ids=ids[i : i + size],
+            embeddings=vectors[i : i + size],
+            documents=texts[i : i + size],
+            metadatas=metas[i : i + size],
+        )
+
+
+def delete_ids(store, ids: list[str], size: int) -> None:
+    for i in range(0, len(ids), size):
+        store._collection.delete(ids=ids[i : i + size])
 
 
 def all_chunks(store) -> tuple[list[str], list[str], list[dict[str, Any]]]:

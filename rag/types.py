@@ -18,6 +18,7 @@ class Article:
     author: str | None
     content_hash: str  # sha256 of the raw file bytes
     removed: dict[str, int] = field(default_factory=dict)  # cleaning counts by kind
+    doc_id: str = ""  # the catalog's identity for the document (kept when the file moves)
 
 
 @dataclass
@@ -31,10 +32,12 @@ class Chunk:
     start: int  # character offsets in Article.text
     end: int
     content_hash: str
+    doc_id: str = ""
 
     def metadata(self) -> dict[str, Any]:
         """Chroma metadata: scalar values only, no None."""
         return {
+            "doc_id": self.doc_id,
             "source": self.source,
             "title": self.title,
             "date": self.date or "",
@@ -63,6 +66,8 @@ class Passage:
     dense_rank: int | None = None
     bm25_rank: int | None = None
     author: str | None = None
+    doc_id: str = ""
+    label: str = ""  # the file name, with its folder when two documents share the name
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -79,6 +84,8 @@ class Citation:
     start: int  # offsets of the quote in the cleaned article text
     end: int
     passage: str  # the whole passage, for the reader
+    doc_id: str = ""
+    label: str = ""
 
 
 @dataclass

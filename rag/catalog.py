@@ -1,0 +1,391 @@
+"""The catalog: a small SQLite file beside the vector index that knows every document.
+
+It holds one row per document (identity, path, metadata, chunk count), one row per chunk (its
+text and offsets), a persisted BM25 index over the chunks (SQLite FTS5), and a journal of chunk
+ids that may exist in Chroma without being committed here. Nothing on the query path or in the
+document listing has to read every chunk: listing reads the document table, lexical search asks
+FTS5 for the top hits, and passages are fetched by id.
+
+Chroma and SQLite can't share a transaction, so writes follow one protocol (see ``rag.ingest``):
+ids are journalled before Chroma is written, the catalog commits, then Chroma is cleaned up.
+After a crash, ``recover`` deletes from Chroma every journalled id the catalog doesn't hold.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path, PurePath
+from typing import Any
+
+from rag.tokens import TOKENIZER_VERSION, tokenize
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    title TEXT NOT NULL,
+    date TEXT,
+    date_num INTEGER NOT NULL DEFAULT 0,
+    author TEXT,
+    content_hash TEXT NOT NULL,
+    size INTEGER NOT NULL DEFAULT 0,
+    chunks INTEGER NOT NULL DEFAULT 0,
+    indexed_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_name ON documents(name);
+CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
+CREATE TABLE IF NOT EXISTS chunks (
+    rowid INTEGER PRIMARY KEY,
+    chunk_id TEXT NOT NULL UNIQUE,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id),
+    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(terms);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, row);
+CREATE TABLE IF NOT EXISTS pending (chunk_id TEXT PRIMARY KEY);
+"""
+
+
+class CatalogError(RuntimeError):
+    """The catalog file can't be opened or is not ours; one line for the user."""
+
+
+@dataclass
+class DocumentRecord:
+    doc_id: str
+    path: str
+    name: str
+    title: str
+    date: str | None
+    author: str | None
+    content_hash: str
+    size: int = 0
+    chunks: int = 0
+    indexed_at: str = ""
+    label: str = ""  # the name, with its folder when another document has the same name
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+@dataclass
+class ChunkRecord:
+    chunk_id: str
+    text: str
+    start: int
+    end: int
+
+
+def date_num(iso: str | None) -> int:
+    """2017-10-10 -> 20171010 (Chroma's range filters take numbers only); unknown -> 0."""
+    return int(iso.replace("-", "")) if iso else 0
+
+
+def fts_terms(text: str) -> str:
+    return " ".join(tokenize(text))
+
+
+def _fts_query(terms: Iterable[str]) -> str:
+    # Each term quoted: FTS5 would read "and", "or", "near" or a '-' as operators.
+    return " OR ".join(f'"{t}"' for t in dict.fromkeys(terms))
+
+
+def _label(path: str, depth: int) -> str:
+    parts = PurePath(path).parts
+    return "/".join(parts[-depth:]) if depth < len(parts) else path
+
+
+class Catalog:
+    """One SQLite file per collection. Thread-safe: one connection behind a lock."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=60, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(SCHEMA)
+        except (OSError, sqlite3.DatabaseError) as exc:
+            raise CatalogError(f"cannot open the catalog {path} ({exc})") from exc
+        self._db.row_factory = sqlite3.Row
+        if self.get_meta("tokenizer") != TOKENIZER_VERSION:
+            self._retokenize()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, tuple(params)).fetchall()
+
+    # -- meta ------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        rows = self._rows("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    def _retokenize(self) -> None:
+        """Rebuild the FTS index from the stored chunk texts (after a tokenizer change)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM chunks_fts")
+            for rowid, text in db.execute("SELECT rowid, text FROM chunks").fetchall():
+                db.execute("INSERT INTO chunks_fts(rowid, terms) VALUES (?, ?)", (rowid, fts_terms(text)))
+            db.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('tokenizer', ?)", (TOKENIZER_VERSION,)
+            )
+
+    # -- documents -------------------------------------------------------------------------
+    def document_count(self) -> int:
+        return self._rows("SELECT count(*) FROM documents")[0][0]
+
+    def chunk_count(self) -> int:
+        return self._rows("SELECT coalesce(sum(chunks), 0) FROM documents")[0][0]
+
+    def _record(self, row: sqlite3.Row) -> DocumentRecord:
+        keys = row.keys()
+        return DocumentRecord(**{k: row[k] for k in DocumentRecord.__dataclass_fields__ if k in keys})
+
+    def by_path(self, path: str) -> DocumentRecord | None:
+        rows = self._rows("SELECT * FROM documents WHERE path = ?", (path,))
+        return self._record(rows[0]) if rows else None
+
+    def by_id(self, doc_id: str) -> DocumentRecord | None:
+        rows = self._rows("SELECT * FROM documents WHERE doc_id = ?", (doc_id,))
+        return self._record(rows[0]) if rows else None
+
+    def by_hash(self, content_hash: str) -> list[DocumentRecord]:
+        rows = self._rows("SELECT * FROM documents WHERE content_hash = ? ORDER BY doc_id", (content_hash,))
+        return [self._record(r) for r in rows]
+
+    def new_doc_id(self, path: str) -> str:
+        """A stable id derived from the path first seen; kept when the file moves."""
+        n = 0
+        while True:
+            seed = path if n == 0 else f"{path}\x00{n}"
+            doc_id = hashlib.sha256(seed.encode()).hexdigest()[:16]
+            if self.by_id(doc_id) is None:
+                return doc_id
+            n += 1
+
+    def chunk_ids(self, doc_id: str) -> list[str]:
+        return [r[0] for r in self._rows("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,))]
+
+    def labels(self, doc_ids: Iterable[str] | None = None) -> dict[str, str]:
+        """doc_id -> display label: the file name, with as many folders as it takes to tell
+        apart documents that share it."""
+        ids = list(dict.fromkeys(doc_ids)) if doc_ids is not None else None
+        if ids is None:
+            rows = self._rows("SELECT doc_id, name, path FROM documents")
+        elif not ids:
+            return {}
+        else:
+            rows = self._rows(
+                "SELECT d.doc_id, d.name, d.path FROM documents d WHERE d.name IN "
+                f"(SELECT name FROM documents WHERE doc_id IN ({','.join('?' * len(ids))}))",
+                ids,
+            )
+        by_name: dict[str, list[sqlite3.Row]] = {}
+        for r in rows:
+            by_name.setdefault(r["name"], []).append(r)
+        out: dict[str, str] = {}
+        for name, group in by_name.items():
+            if len(group) == 1:
+                out[group[0]["doc_id"]] = name
+                continue
+            depth = 2
+            while depth < 64 and len({_label(r["path"], depth) for r in group}) < len(group):
+                depth += 1
+            for r in group:
+                out[r["doc_id"]] = _label(r["path"], depth)
+        return out if ids is None else {i: out[i] for i in ids if i in out}
+
+    def list_documents(self) -> list[DocumentRecord]:
+        docs = [self._record(r) for r in self._rows("SELECT * FROM documents ORDER BY name, path")]
+        labels = self.labels()
+        for d in docs:
+            d.label = labels.get(d.doc_id, d.name)
+        return docs
+
+    def resolve(self, refs: Iterable[str]) -> list[str]:
+        """Document ids for references given as doc ids, labels, file names or paths."""
+        refs = [r for r in refs if r]
+        if not refs:
+            return []
+        marks = ",".join("?" * len(refs))
+        rows = self._rows(
+            f"SELECT doc_id FROM documents WHERE doc_id IN ({marks}) OR name IN ({marks}) "
+            f"OR path IN ({marks})",
+            refs * 3,
+        )
+        found = {r[0] for r in rows}
+        wanted = set(refs)
+        found |= (
+            {i for i, label in self.labels().items() if label in wanted} if len(found) < len(refs) else set()
+        )
+        return sorted(found)
+
+    # -- writes (called by the ingest protocol) ----------------------------------------------
+    def journal(self, chunk_ids: Iterable[str]) -> None:
+        with self.transaction() as db:
+            db.executemany("INSERT OR IGNORE INTO pending(chunk_id) VALUES (?)", ((i,) for i in chunk_ids))
+
+    def pending(self) -> list[str]:
+        """Journalled ids the catalog does not hold: they must not stay in Chroma."""
+        rows = self._rows(
+            "SELECT p.chunk_id FROM pending p LEFT JOIN chunks c ON c.chunk_id = p.chunk_id "
+            "WHERE c.chunk_id IS NULL"
+        )
+        return [r[0] for r in rows]
+
+    def clear_journal(self) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM pending")
+
+    def commit_document(self, doc: DocumentRecord, chunks: list[ChunkRecord]) -> list[str]:
+        """Replace a document's row and all its chunks at once; returns the chunk ids it no
+        longer has (journalled, for the caller to delete from Chroma)."""
+        new_ids = {c.chunk_id for c in chunks}
+        with self.transaction() as db:
+            old = db.execute("SELECT rowid, chunk_id FROM chunks WHERE doc_id = ?", (doc.doc_id,)).fetchall()
+            stale = [r[1] for r in old if r[1] not in new_ids]
+            db.executemany("INSERT OR IGNORE INTO pending(chunk_id) VALUES (?)", ((i,) for i in stale))
+            db.executemany("DELETE FROM chunks_fts WHERE rowid = ?", ((r[0],) for r in old))
+            db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc.doc_id,))
+            db.execute(
+                "INSERT OR REPLACE INTO documents(doc_id, path, name, title, date, date_num, author, "
+                "content_hash, size, chunks, indexed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    doc.doc_id,
+                    doc.path,
+                    doc.name,
+                    doc.title,
+                    doc.date,
+                    date_num(doc.date),
+                    doc.author,
+                    doc.content_hash,
+                    doc.size,
+                    len(chunks),
+                    datetime.now(UTC).isoformat(timespec="seconds"),
+                ),
+            )
+            for c in chunks:
+                cur = db.execute(
+                    "INSERT INTO chunks(chunk_id, doc_id, text, start, end) VALUES (?,?,?,?,?)",
+                    (c.chunk_id, doc.doc_id, c.text, c.start, c.end),
+                )
+                db.execute(
+                    "INSERT INTO chunks_fts(rowid, terms) VALUES (?, ?)", (cur.lastrowid, fts_terms(c.text))
+                )
+        return stale
+
+    def move_document(self, doc_id: str, path: str, name: str) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE documents SET path = ?, name = ? WHERE doc_id = ?", (path, name, doc_id))
+
+    def delete_document(self, doc_id: str) -> list[str]:
+        """Remove a document and its chunks; returns its chunk ids (journalled)."""
+        with self.transaction() as db:
+            rows = db.execute("SELECT rowid, chunk_id FROM chunks WHERE doc_id = ?", (doc_id,)).fetchall()
+            db.executemany("INSERT OR IGNORE INTO pending(chunk_id) VALUES (?)", ((r[1],) for r in rows))
+            db.executemany("DELETE FROM chunks_fts WHERE rowid = ?", ((r[0],) for r in rows))
+            db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+            db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+        return [r[1] for r in rows]
+
+    # -- reads on the query path --------------------------------------------------------------
+    def passages(self, chunk_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Chunk text and document metadata for a few ids (one indexed query)."""
+        ids = list(dict.fromkeys(chunk_ids))
+        if not ids:
+            return {}
+        rows = self._rows(
+            "SELECT c.chunk_id, c.text, c.start, c.end, d.doc_id, d.name, d.title, d.date, d.author "
+            "FROM chunks c JOIN documents d ON d.doc_id = c.doc_id "
+            f"WHERE c.chunk_id IN ({','.join('?' * len(ids))})",
+            ids,
+        )
+        labels = self.labels(r["doc_id"] for r in rows)
+        return {r["chunk_id"]: {**dict(r), "label": labels.get(r["doc_id"], r["name"])} for r in rows}
+
+    def lexical_search(
+        self,
+        query: str,
+        limit: int,
+        doc_ids: list[str] | None = None,
+        date_from: int | None = None,
+        date_to: int | None = None,
+    ) -> list[tuple[str, float]]:
+        """Top chunk ids by BM25 (FTS5), best first, with the score as a positive number.
+
+        Terms found in more than half the chunks are left out of the match: their BM25 weight
+        is nil (FTS5 floors a negative idf at ~0) but ranking the rows that hold them would
+        cost time in proportion to the whole index.
+        """
+        terms = list(dict.fromkeys(tokenize(query)))
+        if not terms:
+            return []
+        total = self.chunk_count()  # from the document table: counting the FTS rows reads them all
+        marks = ",".join("?" * len(terms))
+        df = dict(self._rows(f"SELECT term, doc FROM chunks_vocab WHERE term IN ({marks})", terms))
+        terms = [t for t in terms if t in df]
+        useful = [t for t in terms if df[t] <= total / 2] or terms
+        if not useful:
+            return []
+        match = _fts_query(useful)
+        if doc_ids is None and date_from is None and date_to is None:
+            # No filter: FTS5 ranks inside the virtual table and keeps only the top rows.
+            sql = (
+                "SELECT c.chunk_id, f.score FROM (SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts "
+                "WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?) f JOIN chunks c ON c.rowid = f.rowid "
+                "ORDER BY f.score"
+            )
+            rows = self._rows(sql, [match, limit])
+            return [(r[0], -float(r[1])) for r in rows]
+        where, params = ["chunks_fts MATCH ?"], [match]
+        if doc_ids is not None:
+            where.append(f"c.doc_id IN ({','.join('?' * len(doc_ids))})")
+            params += doc_ids
+        join_docs = ""
+        if date_from is not None or date_to is not None:
+            join_docs = " JOIN documents d ON d.doc_id = c.doc_id"
+            if date_from is not None:
+                where.append("d.date_num >= ?")
+                params.append(date_from)
+            if date_to is not None:
+                where.append("d.date_num > 0 AND d.date_num <= ?")
+                params.append(date_to)
+        sql = (
+            "SELECT c.chunk_id, bm25(chunks_fts) AS score FROM chunks_fts "
+            f"JOIN chunks c ON c.rowid = chunks_fts.rowid{join_docs} WHERE {' AND '.join(where)} "
+            "ORDER BY score LIMIT ?"
+        )
+        rows = self._rows(sql, [*params, limit])
+        return [(r[0], -float(r[1])) for r in rows]

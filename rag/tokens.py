@@ -1,0 +1,42 @@
+"""The one word tokenizer: lowercase terms without stopwords, lightly stemmed.
+
+Used for the lexical (BM25) index and for the overlap checks, so a term matches the same way
+in both. The stopword list is data (``rag/data/stopwords.txt``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+_DATA = Path(__file__).resolve().parent / "data"
+_TOKEN = re.compile(r"[a-z0-9]+")
+# Bump when tokenize() changes: the lexical index stores tokenized text and is rebuilt then.
+TOKENIZER_VERSION = "1"
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    lines = (_DATA / "stopwords.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercase word tokens without stopwords, lightly stemmed, for BM25 and overlap checks."""
+    text = re.sub(r"[’'`]", "", text.lower())
+    stop = stopwords()
+    out = []
+    for tok in _TOKEN.findall(text):
+        if tok in stop:
+            continue
+        if len(tok) > 5 and tok.endswith("ing"):
+            tok = tok[:-3]
+        elif len(tok) > 4 and tok.endswith("ed"):
+            tok = tok[:-2]
+        elif len(tok) > 3 and tok.endswith("s") and not tok.endswith("ss"):
+            tok = tok[:-1]
+        if len(tok) > 4 and tok.endswith("e"):  # "announce" and "announced" -> "announc"
+            tok = tok[:-1]
+        out.append(tok)
+    return out
