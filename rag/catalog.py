@@ -1,14 +1,14 @@
 """The catalog: a small SQLite file beside the vector index that knows every document.
 
 It holds one row per document (identity, path, metadata, chunk count), one row per chunk (its
-text and offsets), a persisted BM25 index over the chunks (SQLite FTS5), and a journal of chunk
-ids that may exist in Chroma without being committed here. Nothing on the query path or in the
-document listing has to read every chunk: listing reads the document table, lexical search asks
-FTS5 for the top hits, and passages are fetched by id.
+text and offsets), and a journal of chunk ids that may exist in Chroma or the lexical index
+without being committed here. Nothing on the query path or in the document listing reads every
+chunk: listing reads the document table and passages are fetched by id.
 
-Chroma and SQLite can't share a transaction, so writes follow one protocol (see ``rag.ingest``):
-ids are journalled before Chroma is written, the catalog commits, then Chroma is cleaned up.
-After a crash, ``recover`` deletes from Chroma every journalled id the catalog doesn't hold.
+Chroma, tantivy and SQLite can't share a transaction, so writes follow one protocol (see
+``rag.ingest``): ids are journalled first, Chroma and the lexical index are written, the catalog
+commits, then what a document no longer has is deleted. After a crash the next writer deletes
+every journalled id the catalog doesn't hold.
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from typing import Any
-
-from rag.tokens import TOKENIZER_VERSION, tokenize
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -51,8 +49,6 @@ CREATE TABLE IF NOT EXISTS chunks (
     end INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(terms);
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, row);
 CREATE TABLE IF NOT EXISTS pending (chunk_id TEXT PRIMARY KEY);
 """
 
@@ -92,15 +88,6 @@ def date_num(iso: str | None) -> int:
     return int(iso.replace("-", "")) if iso else 0
 
 
-def fts_terms(text: str) -> str:
-    return " ".join(tokenize(text))
-
-
-def _fts_query(terms: Iterable[str]) -> str:
-    # Each term quoted: FTS5 would read "and", "or", "near" or a '-' as operators.
-    return " OR ".join(f'"{t}"' for t in dict.fromkeys(terms))
-
-
 def _label(path: str, depth: int) -> str:
     parts = PurePath(path).parts
     return "/".join(parts[-depth:]) if depth < len(parts) else path
@@ -121,8 +108,6 @@ class Catalog:
         except (OSError, sqlite3.DatabaseError) as exc:
             raise CatalogError(f"cannot open the catalog {path} ({exc})") from exc
         self._db.row_factory = sqlite3.Row
-        if self.get_meta("tokenizer") != TOKENIZER_VERSION:
-            self._retokenize()
 
     def close(self) -> None:
         with self._lock:
@@ -151,16 +136,6 @@ class Catalog:
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
-
-    def _retokenize(self) -> None:
-        """Rebuild the FTS index from the stored chunk texts (after a tokenizer change)."""
-        with self.transaction() as db:
-            db.execute("DELETE FROM chunks_fts")
-            for rowid, text in db.execute("SELECT rowid, text FROM chunks").fetchall():
-                db.execute("INSERT INTO chunks_fts(rowid, terms) VALUES (?, ?)", (rowid, fts_terms(text)))
-            db.execute(
-                "INSERT OR REPLACE INTO meta(key, value) VALUES ('tokenizer', ?)", (TOKENIZER_VERSION,)
-            )
 
     # -- documents -------------------------------------------------------------------------
     def document_count(self) -> int:
@@ -274,10 +249,9 @@ class Catalog:
         longer has (journalled, for the caller to delete from Chroma)."""
         new_ids = {c.chunk_id for c in chunks}
         with self.transaction() as db:
-            old = db.execute("SELECT rowid, chunk_id FROM chunks WHERE doc_id = ?", (doc.doc_id,)).fetchall()
-            stale = [r[1] for r in old if r[1] not in new_ids]
+            old = db.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc.doc_id,)).fetchall()
+            stale = [r[0] for r in old if r[0] not in new_ids]
             db.executemany("INSERT OR IGNORE INTO pending(chunk_id) VALUES (?)", ((i,) for i in stale))
-            db.executemany("DELETE FROM chunks_fts WHERE rowid = ?", ((r[0],) for r in old))
             db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc.doc_id,))
             db.execute(
                 "INSERT OR REPLACE INTO documents(doc_id, path, name, title, date, date_num, author, "
@@ -296,14 +270,10 @@ class Catalog:
                     datetime.now(UTC).isoformat(timespec="seconds"),
                 ),
             )
-            for c in chunks:
-                cur = db.execute(
-                    "INSERT INTO chunks(chunk_id, doc_id, text, start, end) VALUES (?,?,?,?,?)",
-                    (c.chunk_id, doc.doc_id, c.text, c.start, c.end),
-                )
-                db.execute(
-                    "INSERT INTO chunks_fts(rowid, terms) VALUES (?, ?)", (cur.lastrowid, fts_terms(c.text))
-                )
+            db.executemany(
+                "INSERT INTO chunks(chunk_id, doc_id, text, start, end) VALUES (?,?,?,?,?)",
+                ((c.chunk_id, doc.doc_id, c.text, c.start, c.end) for c in chunks),
+            )
         return stale
 
     def move_document(self, doc_id: str, path: str, name: str) -> None:
@@ -313,12 +283,11 @@ class Catalog:
     def delete_document(self, doc_id: str) -> list[str]:
         """Remove a document and its chunks; returns its chunk ids (journalled)."""
         with self.transaction() as db:
-            rows = db.execute("SELECT rowid, chunk_id FROM chunks WHERE doc_id = ?", (doc_id,)).fetchall()
-            db.executemany("INSERT OR IGNORE INTO pending(chunk_id) VALUES (?)", ((r[1],) for r in rows))
-            db.executemany("DELETE FROM chunks_fts WHERE rowid = ?", ((r[0],) for r in rows))
+            rows = db.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,)).fetchall()
+            db.executemany("INSERT OR IGNORE INTO pending(chunk_id) VALUES (?)", ((r[0],) for r in rows))
             db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
             db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
-        return [r[1] for r in rows]
+        return [r[0] for r in rows]
 
     # -- reads on the query path --------------------------------------------------------------
     def passages(self, chunk_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -335,57 +304,26 @@ class Catalog:
         labels = self.labels(r["doc_id"] for r in rows)
         return {r["chunk_id"]: {**dict(r), "label": labels.get(r["doc_id"], r["name"])} for r in rows}
 
-    def lexical_search(
-        self,
-        query: str,
-        limit: int,
-        doc_ids: list[str] | None = None,
-        date_from: int | None = None,
-        date_to: int | None = None,
-    ) -> list[tuple[str, float]]:
-        """Top chunk ids by BM25 (FTS5), best first, with the score as a positive number.
-
-        Terms found in more than half the chunks are left out of the match: their BM25 weight
-        is nil (FTS5 floors a negative idf at ~0) but ranking the rows that hold them would
-        cost time in proportion to the whole index.
-        """
-        terms = list(dict.fromkeys(tokenize(query)))
-        if not terms:
-            return []
-        total = self.chunk_count()  # from the document table: counting the FTS rows reads them all
-        marks = ",".join("?" * len(terms))
-        df = dict(self._rows(f"SELECT term, doc FROM chunks_vocab WHERE term IN ({marks})", terms))
-        terms = [t for t in terms if t in df]
-        useful = [t for t in terms if df[t] <= total / 2] or terms
-        if not useful:
-            return []
-        match = _fts_query(useful)
-        if doc_ids is None and date_from is None and date_to is None:
-            # No filter: FTS5 ranks inside the virtual table and keeps only the top rows.
-            sql = (
-                "SELECT c.chunk_id, f.score FROM (SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts "
-                "WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?) f JOIN chunks c ON c.rowid = f.rowid "
-                "ORDER BY f.score"
+    def iter_chunks(self, page: int = 2000) -> Iterator[list[tuple[str, str, int, str]]]:
+        """Every chunk as (chunk_id, doc_id, date_num, text), a page at a time: only for
+        rebuilding the lexical index, never on the query path."""
+        last = 0
+        while True:
+            rows = self._rows(
+                "SELECT c.rowid, c.chunk_id, c.doc_id, d.date_num, c.text FROM chunks c "
+                "JOIN documents d ON d.doc_id = c.doc_id WHERE c.rowid > ? ORDER BY c.rowid LIMIT ?",
+                (last, page),
             )
-            rows = self._rows(sql, [match, limit])
-            return [(r[0], -float(r[1])) for r in rows]
-        where, params = ["chunks_fts MATCH ?"], [match]
-        if doc_ids is not None:
-            where.append(f"c.doc_id IN ({','.join('?' * len(doc_ids))})")
-            params += doc_ids
-        join_docs = ""
-        if date_from is not None or date_to is not None:
-            join_docs = " JOIN documents d ON d.doc_id = c.doc_id"
-            if date_from is not None:
-                where.append("d.date_num >= ?")
-                params.append(date_from)
-            if date_to is not None:
-                where.append("d.date_num > 0 AND d.date_num <= ?")
-                params.append(date_to)
-        sql = (
-            "SELECT c.chunk_id, bm25(chunks_fts) AS score FROM chunks_fts "
-            f"JOIN chunks c ON c.rowid = chunks_fts.rowid{join_docs} WHERE {' AND '.join(where)} "
-            "ORDER BY score LIMIT ?"
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield [(r[1], r[2], r[3], r[4]) for r in rows]
+
+    def date_nums(self, doc_ids: Iterable[str]) -> dict[str, int]:
+        ids = list(dict.fromkeys(doc_ids))
+        if not ids:
+            return {}
+        rows = self._rows(
+            f"SELECT doc_id, date_num FROM documents WHERE doc_id IN ({','.join('?' * len(ids))})", ids
         )
-        rows = self._rows(sql, [*params, limit])
-        return [(r[0], -float(r[1])) for r in rows]
+        return {r[0]: r[1] for r in rows}

@@ -78,6 +78,12 @@ class Settings:
         return self.data_dir / "catalog" / f"{where}-{self.collection}.sqlite3"
 
     @property
+    def lexical_dir(self) -> Path:
+        """The BM25 index (tantivy) that belongs to this collection."""
+        where = f"{self.chroma_host}-{self.chroma_port}" if self.uses_chroma_server else "embedded"
+        return self.data_dir / "lexical" / f"{where}-{self.collection}"
+
+    @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1_000_000)
 

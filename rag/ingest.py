@@ -10,10 +10,10 @@ identity when its file moves (same bytes, old path gone). Per file, in order:
   row and chunks are replaced in one SQLite transaction, and the chunks it no longer has are
   deleted from Chroma.
 
-Chroma and the catalog can't share a transaction, so every chunk id is journalled in the
-catalog before Chroma is written; after a crash the next writer deletes from Chroma every
-journalled id the catalog doesn't hold (``recover``). A SIGKILL at any point, then another
-ingest, leaves exactly the chunks of a clean ingest.
+Chroma, the lexical index (tantivy) and the catalog can't share a transaction, so every chunk
+id is journalled in the catalog before the other two are written; after a crash the next writer
+deletes from both every journalled id the catalog doesn't hold (``recover``). A SIGKILL at any
+point, then another ingest, leaves exactly the chunks of a clean ingest.
 
 One writer at a time per data folder (``rag.lock``); a failing file is reported in one line and
 the run carries on.
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rag.catalog import ChunkRecord, DocumentRecord
+from rag.catalog import ChunkRecord, DocumentRecord, date_num
 from rag.chunker import CHUNK_TOKENS, chunk_article
 from rag.cleaner import clean_text
 from rag.config import Settings
@@ -35,7 +35,8 @@ from rag.loaders import LoadError, collect_files, content_hash, parse_bytes, rea
 from rag.lock import write_lock
 from rag.metadata import extract_metadata, parse_date
 from rag.models import embedding_model_path
-from rag.store import batch_size, delete_ids, open_catalog, open_store, upsert
+from rag.store import batch_size, delete_ids, open_catalog, open_lexical, open_store, upsert
+from rag.tokens import TOKENIZER_VERSION
 from rag.types import Article, Chunk
 
 Progress = Callable[[int, int, str], None]
@@ -138,29 +139,54 @@ class Indexer:
         with write_lock(self.settings.data_dir, self.settings.lock_timeout, self.on_wait):
             self.store = open_store(self.settings, self.embeddings)
             self.catalog = open_catalog(self.settings)
-            self.write_size = batch_size(self.store, self.settings.ingest_batch)
-            self.recover()
-            if self.catalog.get_meta("initialized") is None:
-                if self.store._collection.count() > 0:
-                    self._adopt_collection()
-                elif seed_if_new and self.settings.seeds_dir.is_dir():
-                    paths = [self.settings.seeds_dir]
-            elif seed_if_new:
-                return report  # another process initialised the index while we waited
-            # Marked before any write: after a crash the catalog is the truth, and the
-            # collection is never mistaken for one to adopt.
-            self.catalog.set_meta("initialized", time.strftime("%Y-%m-%dT%H:%M:%S"))
-            self._index(paths, report, prune)
+            self.lexical_index = open_lexical(self.settings)
+            self.lexical = self.lexical_index.writer()
+            try:
+                self.write_size = batch_size(self.store, self.settings.ingest_batch)
+                self.recover()
+                if self.catalog.get_meta("initialized") is None:
+                    if self.store._collection.count() > 0:
+                        self._adopt_collection()
+                    elif seed_if_new and self.settings.seeds_dir.is_dir():
+                        paths = [self.settings.seeds_dir]
+                elif seed_if_new:
+                    return report  # another process initialised the index while we waited
+                # Marked before any write: after a crash the catalog is the truth, and the
+                # collection is never mistaken for one to adopt.
+                self.catalog.set_meta("initialized", time.strftime("%Y-%m-%dT%H:%M:%S"))
+                self._sync_lexical()
+                self._index(paths, report, prune)
+            finally:
+                self.lexical.close()
             report.total_chunks = self.catalog.chunk_count()
         report.seconds = round(time.perf_counter() - started, 3)
         return report
 
     def recover(self) -> None:
-        """Delete from Chroma what an interrupted writer left uncommitted."""
+        """Delete what an interrupted writer left uncommitted (journalled, not in the catalog)."""
         orphans = self.catalog.pending()
         if orphans:
-            delete_ids(self.store, orphans, self.write_size)
+            self._remove(orphans)
         self.catalog.clear_journal()
+
+    def _remove(self, ids: list[str]) -> None:
+        delete_ids(self.store, ids, self.write_size)
+        self.lexical.delete(ids)
+        self.lexical.commit()
+
+    def _sync_lexical(self) -> None:
+        """Rebuild the BM25 index from the catalog when it was made by another tokenizer or
+        holds another number of chunks (deleted, or an index from before it existed)."""
+        if (
+            self.catalog.get_meta("lexical_tokenizer") == TOKENIZER_VERSION
+            and self.lexical_index.count() == self.catalog.chunk_count()
+        ):
+            return
+        self.lexical.delete_all()
+        for page in self.catalog.iter_chunks():
+            self.lexical.add(page)
+        self.lexical.commit()
+        self.catalog.set_meta("lexical_tokenizer", TOKENIZER_VERSION)
 
     # -- the run ---------------------------------------------------------------------------
     def _index(self, paths: list[Path], report: IngestReport, prune: bool) -> None:
@@ -252,7 +278,9 @@ class Indexer:
                 [c.metadata() for c in chunks],
                 self.write_size,
             )
-        except Exception as exc:  # embedding or Chroma: the batch fails, the run goes on
+            self.lexical.upsert((c.chunk_id, c.doc_id, date_num(c.date), c.text) for c in chunks)
+            self.lexical.commit()
+        except Exception as exc:  # embedding, Chroma or tantivy: the batch fails, the run goes on
             reason = _one_line(exc)
             report.failed.extend((p.article.source, reason) for p in batch)
             self.recover()
@@ -277,17 +305,20 @@ class Indexer:
             (report.replaced if p.existed else report.added).append(a.source)
             report.chunks_added += len(p.chunks)
         report.chunks_deleted += len(stale)
-        delete_ids(self.store, stale, self.write_size)
+        if stale:
+            self._remove(stale)
         self.catalog.clear_journal()
 
     def _prune(self, seen: set[str], report: IngestReport) -> None:
+        gone: list[str] = []
         for doc in self.catalog.list_documents():
             if doc.doc_id in seen or Path(doc.path).exists():
                 continue
-            ids = self.catalog.delete_document(doc.doc_id)
-            delete_ids(self.store, ids, self.write_size)
+            gone += self.catalog.delete_document(doc.doc_id)
             report.pruned.append(doc.label)
-            report.chunks_deleted += len(ids)
+        if gone:
+            self._remove(gone)
+            report.chunks_deleted += len(gone)
         self.catalog.clear_journal()
 
     def _adopt_collection(self) -> None:
@@ -373,6 +404,12 @@ def remove_document(ref: str, settings: Settings, embeddings=None) -> int:
         catalog = open_catalog(settings)
         ids = catalog.delete_document(record.doc_id)
         delete_ids(store, ids, batch_size(store, settings.ingest_batch))
+        lexical = open_lexical(settings).writer()
+        try:
+            lexical.delete(ids)
+            lexical.commit()
+        finally:
+            lexical.close()
         catalog.clear_journal()
         stored = Path(record.path)
         if stored.is_relative_to(settings.uploads_dir.resolve()):

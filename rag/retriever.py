@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from rag.catalog import date_num
 from rag.config import Settings
-from rag.store import open_catalog, open_store
+from rag.store import open_catalog, open_lexical, open_store
 from rag.tokens import tokenize
 from rag.types import Passage
 
@@ -96,7 +96,7 @@ class HybridRetriever:
                 )
 
         if mode in ("hybrid", "bm25"):
-            hits = catalog.lexical_search(
+            hits = open_lexical(self.settings).search(
                 query,
                 self.candidates,
                 doc_ids=doc_ids,

@@ -19,6 +19,7 @@ class StoreError(RuntimeError):
 _EMBEDDINGS: dict[str, Any] = {}
 _STORES: dict[tuple, Any] = {}
 _CATALOGS: dict[str, Any] = {}
+_LEXICAL: dict[str, Any] = {}
 
 
 def get_embeddings(settings: Settings):  # -> HuggingFaceEmbeddings
@@ -93,10 +94,21 @@ def open_catalog(settings: Settings):  # -> rag.catalog.Catalog
     return _CATALOGS[key]
 
 
+def open_lexical(settings: Settings):  # -> rag.lexical.LexicalIndex
+    """The collection's BM25 index (tantivy), cached per process."""
+    from rag.lexical import LexicalIndex
+
+    key = str(settings.lexical_dir)
+    if key not in _LEXICAL:
+        _LEXICAL[key] = LexicalIndex(settings.lexical_dir)
+    return _LEXICAL[key]
+
+
 def forget_store(settings: Settings) -> None:
     """Drop cached clients (tests open several data directories in one process)."""
     for key in [k for k in _STORES if k[2] == str(settings.chroma_dir)]:
         del _STORES[key]
+    _LEXICAL.pop(str(settings.lexical_dir), None)
     catalog = _CATALOGS.pop(str(settings.catalog_path), None)
     if catalog is not None:
         catalog.close()

@@ -18,7 +18,7 @@ import pytest
 from bench.encoders import HashingEmbeddings
 from rag.ingest import ingest_paths, list_documents
 from rag.retriever import HybridRetriever, search
-from rag.store import forget_store, open_catalog, open_store
+from rag.store import forget_store, open_catalog, open_lexical, open_store
 from tests.conftest import PROJECT_ROOT, SEEDS, _settings_for
 
 RAWA = "003_523b4ce3a384174f.txt"
@@ -42,6 +42,7 @@ def index_state(settings, embeddings=None) -> dict:
         )
     got = open_store(settings, embeddings)._collection.get(include=["documents", "metadatas"])
     assert set(got["ids"]) == all_ids, "Chroma and the catalog hold different chunks"
+    assert open_lexical(settings).count() == len(all_ids), "the BM25 index and the catalog differ"
     rows = catalog.passages(got["ids"])
     for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
         assert text == rows[cid]["text"] and meta["doc_id"] == rows[cid]["doc_id"]
@@ -343,3 +344,15 @@ def test_an_index_made_by_v0_3_is_adopted_not_reseeded(store_settings, seeds_cop
     report = ingest_paths([seeds_copy], store_settings)  # the old hash differs: re-indexed
     assert len(report.replaced) == 2 and len(report.added) == 3
     assert open_store(store_settings)._collection.count() == open_catalog(store_settings).chunk_count()
+
+
+def test_lost_bm25_index_is_rebuilt_from_the_catalog(store_settings, seeds_copy):
+    ingest_paths([seeds_copy], store_settings)
+    chunks = open_catalog(store_settings).chunk_count()
+    forget_store(store_settings)
+    shutil.rmtree(store_settings.lexical_dir)
+    assert HybridRetriever(store_settings).run("H-2 airbase", k=1, mode="bm25") == []  # readers never write
+    report = ingest_paths([seeds_copy], store_settings)
+    assert len(report.unchanged) == 5 and report.chunks_added == 0
+    assert open_lexical(store_settings).count() == chunks
+    assert "H-2 airbase" in HybridRetriever(store_settings).run("H-2 airbase", k=1, mode="bm25")[0].text
