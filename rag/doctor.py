@@ -19,7 +19,7 @@ def _check_packages(settings: Settings) -> str:
         "sentence-transformers",
         "llama-cpp-python",
         "gradio",
-        "rank-bm25",
+        "tantivy",
     ):
         try:
             md.version(dist)
