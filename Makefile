@@ -16,7 +16,7 @@ export GRADIO_ANALYTICS_ENABLED=False
 export ANONYMIZED_TELEMETRY=False
 export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
 
-.PHONY: run test setup models index lint bench browser-deps clean
+.PHONY: run test setup models index lint bench bench-index browser-deps clean
 
 ## run: set everything up, index seeds/ and start the chat on http://127.0.0.1:7860
 run: setup models index
@@ -67,6 +67,10 @@ lint: setup
 
 bench: setup models index
 	$(PY) -m bench.latency --questions 5
+
+## bench-index: the index at 10k and 100k chunks (tiny encoder; about 5 minutes)
+bench-index: setup
+	$(PY) -m bench.index_scale --chunks 10000 100000 --encoder tiny
 
 clean:
 	rm -rf $(VENV) .rag

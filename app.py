@@ -23,6 +23,7 @@ from rag.lock import LockTimeout  # noqa: E402
 from rag.models import KNOWN_GGUF  # noqa: E402
 from rag.pipeline import QuestionError, ask_stream  # noqa: E402
 from rag.render import CSS, HEAD, answer_markdown, retrieval_html, sources_html  # noqa: E402
+from rag.retriever import HybridRetriever  # noqa: E402
 from rag.uploads import store_uploads  # noqa: E402
 
 EMPTY_SOURCES = (
@@ -89,6 +90,8 @@ def latest_report(settings: Settings) -> tuple[str, list[str]]:
 def build_app(settings: Settings | None = None) -> gr.Blocks:
     settings = settings or load_settings()
     ensure_index(settings)
+    # Load the embedding model and Chroma's vector segment now, not on the first question.
+    HybridRetriever(settings).run("warm up", k=1)
     models = available_models(settings)
 
     def respond(
@@ -240,6 +243,12 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             return md, gr.update(value=p, visible=bool(p))
 
         refresh.click(reload_report, None, [report, gallery], api_visibility="private")
+
+        def current_documents():
+            # Read at every page load: another process (rag ingest) may have changed the index.
+            return documents_table(settings), gr.update(choices=document_labels(settings))
+
+        demo.load(current_documents, None, [table, pick], api_visibility="private")
         gr.api(answer_question, api_name="answer_question")
     return demo
 

@@ -190,12 +190,13 @@ class Indexer:
 
     # -- the run ---------------------------------------------------------------------------
     def _index(self, paths: list[Path], report: IngestReport, prune: bool) -> None:
-        files: list[Path] = []
+        found: dict[Path, Path] = {}  # resolved -> as given: a file named twice is indexed once
         for p in paths:
             try:
-                files.extend(collect_files([p]))
+                found.update((f.resolve(), f) for f in collect_files([p]) if f.resolve() not in found)
             except LoadError as exc:
                 report.failed.append((str(p), str(exc)))
+        files = list(found.values())
         model_path = str(embedding_model_path(self.settings.embedding_model))
         seen: set[str] = set()
         batch: list[_Prepared] = []

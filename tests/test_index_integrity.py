@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from dataclasses import replace
 from pathlib import Path
 
@@ -356,3 +357,28 @@ def test_lost_bm25_index_is_rebuilt_from_the_catalog(store_settings, seeds_copy)
     assert len(report.unchanged) == 5 and report.chunks_added == 0
     assert open_lexical(store_settings).count() == chunks
     assert "H-2 airbase" in HybridRetriever(store_settings).run("H-2 airbase", k=1, mode="bm25")[0].text
+
+
+def test_uploads_are_kept_in_the_data_folder_and_never_overwrite(store_settings, tmp_path):
+    from rag.uploads import store_uploads
+
+    def temp_upload(name: str, text: str) -> Path:
+        folder = tmp_path / "gradio-tmp" / uuid.uuid4().hex
+        folder.mkdir(parents=True)
+        (folder / name).write_text(text)
+        return folder / name
+
+    first = temp_upload("report.txt", "Report\n\nThe market in Anah reopened.\n")
+    same = temp_upload("report.txt", "Report\n\nThe market in Anah reopened.\n")
+    other = temp_upload("report.txt", "Report\n\nThe bridge in Baiji was rebuilt.\n")
+    stored = store_uploads([first, same, other], store_settings.uploads_dir)
+    assert [s.path.name for s in stored] == ["report.txt", "report.txt", "report (2).txt"]
+    assert stored[2].note and not stored[0].note and not stored[1].note
+    assert not first.exists() and not other.exists(), "the web server's temp copies are deleted"
+    report = ingest_paths([s.path for s in stored], store_settings)
+    assert report.added == ["report.txt", "report (2).txt"], report
+    from rag.ingest import remove_document
+
+    remove_document("report (2).txt", store_settings)
+    assert not (store_settings.uploads_dir / "report (2).txt").exists()
+    assert [d["source"] for d in list_documents(store_settings)] == ["report.txt"]
