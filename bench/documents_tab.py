@@ -15,7 +15,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 from rag.config import PROJECT_ROOT
@@ -24,34 +23,12 @@ from rag.config import PROJECT_ROOT
 FIRST_ROW = "//*[@id='documents']//*[@data-testid='cell-0-0']"
 
 
-def _driver():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = shutil.which("chromium") or "chromium"
-    profile = tempfile.mkdtemp(prefix="chromium-")
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-        "--window-size=1400,1000",
-    ):
-        opts.add_argument(flag)
-    return webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts), profile
-
-
 def main() -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
+    from tests.browser import chromium_driver
     from tests.conftest import free_port, stop_process, wait_for_port
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -72,7 +49,7 @@ def main() -> None:
         wait_for_port(port, timeout=300, proc=app)
         print(f"app start                   {time.perf_counter() - t:8.1f} s")
         url = f"http://127.0.0.1:{port}"
-        driver, profile = _driver()
+        driver, profile = chromium_driver()
         loads, opens, rows = [], [], 0
         try:
             for _ in range(args.runs):

@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 import pytest
@@ -89,32 +88,13 @@ def test_upload_and_remove_a_document(app_url, tmp_path):
 
 @pytest.mark.browser
 def test_browser_chat_shows_sources_and_highlight(app_url):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
-    chromium, driver_bin = shutil.which("chromium"), shutil.which("chromedriver")
-    assert chromium and driver_bin, "install Debian's chromium and chromium-driver (make test does)"
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = chromium
-    profile = tempfile.mkdtemp(prefix="chromium-")
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-        "--disable-quic",
-        f"--user-data-dir={profile}",
-        "--window-size=1400,1000",
-    ):
-        opts.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(driver_bin), options=opts)
+    from tests.browser import chromium_driver
+
+    driver, profile = chromium_driver()
     try:
         driver.get(app_url)
         wait = WebDriverWait(driver, 240)
