@@ -5,13 +5,12 @@ python app.py [--host 127.0.0.1] [--port 7860]
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from rag.config import Settings, load_settings, set_offline_env
+from rag.config import PORT_RANGE, TOP_K_RANGE, ConfigError, Settings, load_settings, set_offline_env
 
 set_offline_env()
 
@@ -138,7 +137,18 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     def upload(files: list[str] | None, progress=gr.Progress()):  # noqa: B008 (Gradio idiom)
         if not files:
             return documents_table(settings), gr.update(), "No files selected."
-        stored = store_uploads([Path(f) for f in files], settings.uploads_dir)
+        temps = [Path(f) for f in files]
+        refused = [p.name for p in temps if p.suffix.lower() not in SUPPORTED]
+        if len(temps) > settings.max_upload_files or refused:
+            for p in temps:
+                p.unlink(missing_ok=True)
+            why = (
+                f"⚠️ {len(temps)} files: at most {settings.max_upload_files} per upload (RAG_MAX_UPLOAD_FILES)"
+                if len(temps) > settings.max_upload_files
+                else f"⚠️ not indexed: {', '.join(refused)} (supported: {', '.join(SUPPORTED)})"
+            )
+            return documents_table(settings), gr.update(), why
+        stored = store_uploads(temps, settings.uploads_dir)
 
         def step(done: int, total: int, name: str) -> None:
             progress((done, total), desc=f"Indexing {name}" if name else "Done")
@@ -208,7 +218,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 sources = gr.HTML(EMPTY_SOURCES, label="Sources", elem_id="sources")
                 with gr.Accordion("Settings", open=False):
                     model = gr.Dropdown(models, value=models[0], label="Model")
-                    k = gr.Slider(3, 12, value=settings.top_k, step=1, label="Passages to retrieve")
+                    k = gr.Slider(*TOP_K_RANGE, value=settings.top_k, step=1, label="Passages to retrieve")
                     details = gr.Checkbox(False, label="Show retrieval details")
                 detail_box = gr.HTML("", elem_id="retrieval-details")
         with gr.Tab("Documents"):
@@ -232,11 +242,15 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
 
         inputs = [box, chatbot, history, sources, model, k, details]
         outputs = [chatbot, history, sources, detail_box, box]
-        send.click(respond, inputs, outputs, api_name="respond")
-        box.submit(respond, inputs, outputs, api_visibility="private")
+        # One queue for everything that runs the chat model (Enter, Ask and the API are three
+        # listeners; a limit per listener let two run at once), one for index writes.
+        model_queue = {"concurrency_id": "model", "concurrency_limit": 1}
+        index_queue = {"concurrency_id": "index", "concurrency_limit": 1}
+        send.click(respond, inputs, outputs, api_name="respond", **model_queue)
+        box.submit(respond, inputs, outputs, api_visibility="private", **model_queue)
         clear.click(new_chat, None, [chatbot, history, sources, detail_box, box], api_name="new_chat")
-        add.click(upload, [files], [table, pick, status], api_name="upload")
-        delete.click(remove, [pick], [table, pick, status], api_name="remove_document")
+        add.click(upload, [files], [table, pick, status], api_name="upload", **index_queue)
+        delete.click(remove, [pick], [table, pick, status], api_name="remove_document", **index_queue)
 
         def reload_report():
             md, p = latest_report(settings)
@@ -249,23 +263,32 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             return documents_table(settings), gr.update(choices=document_labels(settings))
 
         demo.load(current_documents, None, [table, pick], api_visibility="private")
-        gr.api(answer_question, api_name="answer_question")
+        gr.api(answer_question, api_name="answer_question", **model_queue)
     return demo
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Start the chat on http://HOST:PORT")
+    from rag.cli import OneLineParser, int_in
+
+    parser = OneLineParser(prog="app.py", description="Start the chat on http://HOST:PORT")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=7860)
+    parser.add_argument("--port", type=int_in(*PORT_RANGE), default=7860)
+    parser.add_argument("--auth", metavar="USER:PASSWORD", help="require this login (or RAG_AUTH)")
+    parser.add_argument("--auth-file", metavar="FILE", help="logins, one user:password per line")
     args = parser.parse_args(argv)
+    from rag.auth import check_bind, load_credentials
+    from rag.catalog import CatalogError
     from rag.cli import _err
     from rag.llm import LLMError
     from rag.models import ModelError
     from rag.store import StoreError
 
     try:
-        demo = build_app()
-    except (ModelError, StoreError, LLMError) as exc:
+        creds = load_credentials(args.auth, args.auth_file)
+        check_bind(args.host, creds)
+        settings = load_settings()
+        demo = build_app(settings)
+    except (ConfigError, ModelError, StoreError, LLMError, CatalogError, LockTimeout) as exc:
         return _err(str(exc))
     # System fonts: the default theme's web fonts would be fetched from the internet.
     theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
@@ -278,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
         head=HEAD,
         theme=theme,
         show_error=True,
+        auth=creds or None,
+        max_file_size=settings.max_file_bytes,
     )
     return 0
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
-from rag.config import ConfigError, load_settings, set_offline_env
+from rag.config import PORT_RANGE, TOP_K_RANGE, ConfigError, load_settings, set_offline_env
 
 EXIT_USAGE = 2
 EXIT_FAIL = 1
@@ -19,6 +20,38 @@ EXIT_FAIL = 1
 def _err(message: str, code: int = EXIT_FAIL) -> int:
     print(f"error: {message}", file=sys.stderr)
     return code
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """A usage mistake is one line on stderr (not the usage block) and exit status 2."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"error: {self.prog}: {message} (see --help)\n")
+
+
+def int_in(lo: int, hi: int):
+    """An argparse type: an integer between lo and hi."""
+
+    def parse(raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be an integer, got {raw!r}") from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"must be between {lo} and {hi}, got {value}")
+        return value
+
+    return parse
+
+
+def iso_date(raw: str) -> str:
+    """An argparse type: a calendar date written YYYY-MM-DD."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(raw).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a date like 2017-10-26, got {raw!r}") from None
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
@@ -147,7 +180,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         sys.path.insert(0, str(PROJECT_ROOT))
     from app import main as app_main
 
-    return app_main(["--host", args.host, "--port", str(args.port)])
+    extra = [
+        *(["--auth", args.auth] if args.auth else []),
+        *(["--auth-file", args.auth_file] if args.auth_file else []),
+    ]
+    return app_main(["--host", args.host, "--port", str(args.port), *extra])
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -157,8 +194,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="rag", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = OneLineParser(prog="rag", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="show the libraries' progress bars")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
 
     p = sub.add_parser("setup", help="assemble and verify the models")
     p.add_argument("--all", action="store_true", help="also the 0.5B model")
@@ -181,13 +219,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", help="hybrid search over the index")
     p.add_argument("query")
-    p.add_argument("-k", type=int, default=5)
+    p.add_argument("-k", type=int_in(1, 100), default=5, help="passages to return (1-100)")
     p.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
     p.add_argument(
         "--source", action="append", help="only this document: name, folder/name or path (repeatable)"
     )
-    p.add_argument("--date-from", help="YYYY-MM-DD")
-    p.add_argument("--date-to", help="YYYY-MM-DD")
+    p.add_argument("--date-from", type=iso_date, help="YYYY-MM-DD")
+    p.add_argument("--date-to", type=iso_date, help="YYYY-MM-DD")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 
@@ -195,16 +233,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     p.add_argument("--json", action="store_true")
     p.add_argument("--llm", help="override RAG_LLM, e.g. llamacpp:qwen2.5-coder-0.5b")
-    p.add_argument("-k", type=int, help="passages to retrieve")
+    p.add_argument("-k", type=int_in(*TOP_K_RANGE), help="passages to retrieve (1-12)")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("eval", help="evaluate retrieval and answers")
     p.add_argument("--retrieval", action="store_true", help="retrieval metrics only (no LLM)")
     p.add_argument("--set", help="question set (JSONL)")
-    p.add_argument("--limit", type=int)
+    p.add_argument("--limit", type=int_in(1, 100_000), help="only the first N questions")
     p.add_argument("--ids", help="only these question ids, comma-separated (e.g. q01,q02)")
     p.add_argument("--out", help="report folder")
-    p.add_argument("-k", type=int, default=5)
+    p.add_argument("-k", type=int_in(1, 100), default=5)
     p.add_argument("--compare", nargs=2, metavar=("RUN_A", "RUN_B"), help="compare two report folders")
     p.add_argument(
         "--judge",
@@ -218,7 +256,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline", action="store_true", help="also run the plain LangChain chain")
     p.add_argument("--calibrate", action="store_true", help="only measure the judge on the calibration set")
     p.add_argument("--calibration-set", help="labelled pairs (default eval/calibration.jsonl)")
-    p.add_argument("--calibration-sample", type=int, metavar="N", help="calibrate on N evenly spaced pairs")
+    p.add_argument(
+        "--calibration-sample",
+        type=int_in(1, 100_000),
+        metavar="N",
+        help="calibrate on N evenly spaced pairs",
+    )
     p.add_argument("--rejudge", metavar="RUN", help="judge and report a finished run's answers again")
     p.add_argument(
         "--resume", metavar="RUN", help="continue an interrupted run in its folder (keeps its answers)"
@@ -228,7 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="start the Gradio chat")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--port", type=int_in(*PORT_RANGE), default=7860)
+    p.add_argument("--auth", metavar="USER:PASSWORD", help="require this login (or RAG_AUTH)")
+    p.add_argument("--auth-file", metavar="FILE", help="logins, one user:password per line")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("doctor", help="check the installation and print a report")
@@ -238,8 +283,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    set_offline_env()
     args = build_parser().parse_args(argv)
+    if args.verbose:
+        os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "0"
+    set_offline_env()
     from rag.catalog import CatalogError
     from rag.ingest import LoadError
     from rag.llm import LLMError

@@ -6,6 +6,7 @@ Every path the program writes to lives under ``data_dir``.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,8 +22,6 @@ OFFLINE_ENV = {
     "GRADIO_ANALYTICS_ENABLED": "False",
     "ANONYMIZED_TELEMETRY": "False",  # chromadb's posthog telemetry
     "TOKENIZERS_PARALLELISM": "false",
-    # No third-party progress bars ("Loading weights") on the CLI's stderr.
-    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
 }
 
 
@@ -30,6 +29,9 @@ def set_offline_env() -> None:
     """Force offline mode for every library that could reach a model hub."""
     for key, value in OFFLINE_ENV.items():
         os.environ[key] = value
+    # No third-party progress bars ("Loading weights") unless asked for (rag -v sets it to 0).
+    if not os.environ.get("HF_HUB_DISABLE_PROGRESS_BARS"):
+        os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class Settings:
     ingest_batch: int = 512
     # Seconds a writer waits for another ingest on the same data folder.
     lock_timeout: float = 600.0
+    # Files one upload in the chat may carry (each also under max_file_mb).
+    max_upload_files: int = 20
 
     @property
     def chroma_dir(self) -> Path:
@@ -96,19 +100,32 @@ class ConfigError(ValueError):
     """A configuration value is invalid; the message is shown to the user as one line."""
 
 
-def _int_env(name: str, default: int) -> int:
+# Ranges a setting must fall in (the README's configuration table states the same).
+TOP_K_RANGE = (1, 12)  # the chat's slider offers the same range
+N_CTX_RANGE = (2048, 32768)  # the longest prompt plus answer needs about 2,000 tokens
+THREADS_RANGE = (1, 256)
+PORT_RANGE = (1, 65535)
+# Chroma's rule for collection names: 3-512 characters of [a-zA-Z0-9._-], alphanumeric at
+# both ends.
+_COLLECTION = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{1,510})[A-Za-z0-9]$")
+
+
+def _int_env(name: str, default: int, bounds: tuple[int, int] | None = None) -> int:
     raw = os.environ.get(name)
-    if raw is None or raw == "":
+    if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+    if bounds and not bounds[0] <= value <= bounds[1]:
+        raise ConfigError(f"{name} must be between {bounds[0]} and {bounds[1]}, got {raw!r}")
+    return value
 
 
 def _float_env(name: str, default: float, minimum: float) -> float:
     raw = os.environ.get(name)
-    if raw is None or raw == "":
+    if raw is None or raw.strip() == "":
         return default
     try:
         value = float(raw)
@@ -117,6 +134,15 @@ def _float_env(name: str, default: float, minimum: float) -> float:
     if not value >= minimum:
         raise ConfigError(f"{name} must be at least {minimum:g}, got {raw!r}")
     return value
+
+
+def check_collection(name: str) -> str:
+    if not _COLLECTION.match(name) or ".." in name:
+        raise ConfigError(
+            f"RAG_COLLECTION must be 3-512 characters of letters, digits, '.', '_' or '-', "
+            f"starting and ending with a letter or digit, got {name!r}"
+        )
+    return name
 
 
 def load_settings() -> Settings:
@@ -131,7 +157,7 @@ def load_settings() -> Settings:
     if not ollama_host.startswith(("http://", "https://")):
         ollama_host = "http://" + ollama_host
     llm = env.get("RAG_LLM") or defaults.llm
-    if ":" not in llm:
+    if ":" not in llm or not llm.partition(":")[2]:
         raise ConfigError(
             f"RAG_LLM must look like 'llamacpp:<name or .gguf path>' or 'ollama:<model>', got {llm!r}"
         )
@@ -141,14 +167,15 @@ def load_settings() -> Settings:
         llm=llm,
         embedding_model=env.get("RAG_EMBEDDING_MODEL") or defaults.embedding_model,
         chroma_host=host,
-        chroma_port=_int_env("RAG_CHROMA_PORT", defaults.chroma_port),
-        collection=env.get("RAG_COLLECTION") or defaults.collection,
+        chroma_port=_int_env("RAG_CHROMA_PORT", defaults.chroma_port, PORT_RANGE),
+        collection=check_collection(env.get("RAG_COLLECTION") or defaults.collection),
         ollama_host=ollama_host.rstrip("/"),
-        n_threads=_int_env("RAG_THREADS", defaults.n_threads),
-        n_ctx=_int_env("RAG_N_CTX", defaults.n_ctx),
-        top_k=_int_env("RAG_TOP_K", defaults.top_k),
+        n_threads=_int_env("RAG_THREADS", defaults.n_threads, THREADS_RANGE),
+        n_ctx=_int_env("RAG_N_CTX", defaults.n_ctx, N_CTX_RANGE),
+        top_k=_int_env("RAG_TOP_K", defaults.top_k, TOP_K_RANGE),
         max_file_mb=_float_env("RAG_MAX_FILE_MB", defaults.max_file_mb, 0.001),
         max_chunks_per_doc=int(_float_env("RAG_MAX_CHUNKS_PER_DOC", defaults.max_chunks_per_doc, 1)),
         ingest_batch=int(_float_env("RAG_INGEST_BATCH", defaults.ingest_batch, 1)),
         lock_timeout=_float_env("RAG_LOCK_TIMEOUT", defaults.lock_timeout, 0),
+        max_upload_files=_int_env("RAG_MAX_UPLOAD_FILES", defaults.max_upload_files, (1, 10_000)),
     )

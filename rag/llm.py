@@ -7,6 +7,7 @@ process and shared by every question.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -20,6 +21,10 @@ class LLMError(RuntimeError):
 
 
 _LLAMA: dict[tuple, BaseChatModel] = {}
+# llama.cpp is not thread-safe: two questions decoding at once on one model crashed the process
+# (a segfault in libggml). One question at a time per process; a plain Lock, not an RLock,
+# because a streaming generator may be resumed on a different worker thread.
+MODEL_LOCK = threading.Lock()
 
 
 def parse_llm(spec: str) -> tuple[str, str]:

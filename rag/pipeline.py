@@ -28,7 +28,7 @@ from rag.decomposer import (
 )
 from rag.evidence import EvidenceSelector, EvidenceSentence
 from rag.ingest import ensure_index
-from rag.llm import count_tokens, get_chat_model, model_label
+from rag.llm import MODEL_LOCK, count_tokens, get_chat_model, model_label
 from rag.retriever import HybridRetriever, tokenize
 from rag.store import get_embeddings
 from rag.types import Answer, SentenceCheck
@@ -315,7 +315,8 @@ def ask_stream(
     """
     filters = {k: options.pop(k) for k in ("sources", "date_from", "date_to") if k in options}
     pipeline = RagPipeline(**options)
-    yield from pipeline.stream(question, history, **filters)
+    with MODEL_LOCK:  # questions from several threads queue here
+        yield from pipeline.stream(question, history, **filters)
 
 
 def ask(question: str, history: list[tuple[str, str]] | None = None, **options) -> Answer:

@@ -174,10 +174,72 @@ def test_doctor_reports_unreachable_chroma_server(tmp_path):
         (["eval", "--calibrate", "--calibration-set", "nope.jsonl"], {}, "calibration set not found"),
         (["eval", "--rejudge", "no/such/run"], {}, "no answers.json in no/such/run"),
         (["eval", "--resume", "no/such/run"], {}, "--resume needs the folder of an earlier run"),
+        (["search", "x"], {"RAG_TOP_K": "abc"}, "RAG_TOP_K must be an integer, got 'abc'"),
+        (["search", "x"], {"RAG_TOP_K": "0"}, "RAG_TOP_K must be between 1 and 12, got '0'"),
+        (["search", "x"], {"RAG_TOP_K": "20"}, "RAG_TOP_K must be between 1 and 12"),
+        (["search", "x"], {"RAG_COLLECTION": "a"}, "RAG_COLLECTION must be 3-512 characters"),
+        (["search", "x"], {"RAG_COLLECTION": "bad name!"}, "RAG_COLLECTION must be"),
+        (["ask", "x"], {"RAG_N_CTX": "64"}, "RAG_N_CTX must be between 2048 and 32768"),
+        (["ask", "x"], {"RAG_THREADS": "-2"}, "RAG_THREADS must be between 1"),
+        (["ingest"], {"RAG_MAX_FILE_MB": "big"}, "RAG_MAX_FILE_MB must be a number"),
+        (["search", "x", "--date-from", "abc"], {}, "argument --date-from: must be a date like 2017-10-26"),
+        (["search", "x", "--date-to", "2017-13-01"], {}, "argument --date-to: must be a date"),
+        (["search", "x", "-k", "0"], {}, "argument -k: must be between 1 and 100, got 0"),
+        (["search", "x", "-k", "-1"], {}, "argument -k: must be between 1 and 100, got -1"),
+        (["ask", "x", "-k", "13"], {}, "argument -k: must be between 1 and 12"),
+        (["eval", "--limit", "0"], {}, "argument --limit: must be between 1"),
+        (["serve", "--port", "70000"], {}, "argument --port: must be between 1 and 65535"),
     ],
 )
 def test_cli_errors_are_one_line(tmp_path, args, env, fragment):
-    _one_line_error(_rag(args, tmp_path / "d", **env), fragment)
+    proc = _rag(args, tmp_path / "d", **env)
+    _one_line_error(proc, fragment)
+    assert len([ln for ln in proc.stderr.splitlines() if ln.strip()]) == 1, proc.stderr
+
+
+def test_bad_data_dir_and_app_settings_are_one_line(tmp_path):
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("x")
+    _one_line_error(
+        _rag(["search", "x"], tmp_path, RAG_DATA_DIR=str(a_file)), "RAG_DATA_DIR must be a folder"
+    )
+    for env, fragment in (({"RAG_TOP_K": "abc"}, "RAG_TOP_K must be an integer"), ({}, "--port: must be")):
+        args = ["--port", "0"] if not env else []
+        app = subprocess.run(
+            [sys.executable, "app.py", *args],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "RAG_DATA_DIR": str(tmp_path / "d"), **env},
+            cwd=PROJECT_ROOT,
+            timeout=300,
+        )
+        _one_line_error(app, fragment)
+        assert len([ln for ln in app.stderr.splitlines() if ln.strip()]) == 1, app.stderr
+
+
+@pytest.mark.parametrize(
+    ("line", "fragment"),
+    [
+        ('{"id": "x1", "question": "Q?", "type": "fact", "sources": "000.txt"}', "'sources' must be a list"),
+        ('{"id": "x1", "question": 5, "type": "fact"}', "'question' must be a non-empty string"),
+        (
+            '{"id": "x1", "question": "Q?", "type": "fact", "key_facts": ["a"]}',
+            "'key_facts' must be a list of lists",
+        ),
+        ('{"id": "x1", "question": "Q?", "type": "fact", "history": [["only one"]]}', "'history' must be"),
+        ("[1, 2]", "an item must be a JSON object"),
+        ("{not json", "invalid question item"),
+        ("", "no question items"),
+    ],
+)
+def test_eval_sets_are_checked_item_by_item(tmp_path, line, fragment):
+    good = '{"id": "g1", "question": "When was Hawija taken?", "type": "date"}'
+    bad = tmp_path / "set.jsonl"
+    bad.write_text(f"{good}\n{line}\n" if line else "\n")
+    proc = _rag(["eval", "--retrieval", "--set", str(bad)], tmp_path / "d")
+    where = "set.jsonl:2:" if line else "set.jsonl:"
+    _one_line_error(proc, where)
+    _one_line_error(proc, fragment)
 
 
 def test_ingest_bad_file_keeps_index(tmp_path, seeded_settings):
@@ -188,3 +250,11 @@ def test_ingest_bad_file_keeps_index(tmp_path, seeded_settings):
     _one_line_error(proc, "unsupported file type '.pptx'")
     after = _rag(["search", "Hawija", "--json"], seeded_settings.data_dir)
     assert before.stdout == after.stdout and before.returncode == 0
+
+
+def test_cli_is_quiet_unless_verbose(seeded_settings):
+    env = {"HF_HUB_DISABLE_PROGRESS_BARS": ""}  # as on a fresh shell
+    quiet = _rag(["search", "Hawija", "-k", "1"], seeded_settings.data_dir, **env)
+    assert quiet.returncode == 0 and quiet.stderr.strip() == "", quiet.stderr
+    loud = _rag(["-v", "search", "Hawija", "-k", "1"], seeded_settings.data_dir, **env)
+    assert loud.returncode == 0 and "Loading weights" in loud.stderr, loud.stderr
