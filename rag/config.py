@@ -46,6 +46,12 @@ class Settings:
     chroma_port: int = 8000
     collection: str = "news_articles"
     ollama_host: str = "http://127.0.0.1:11434"
+    # An OpenAI-compatible server (vLLM, llama.cpp's server, LM Studio) for openai:<model>.
+    openai_base_url: str = "http://127.0.0.1:8080/v1"
+    openai_api_key: str = ""
+    # How the server takes a JSON schema: "json_object" + schema (llama.cpp, llama-cpp-python)
+    # or "json_schema" (OpenAI's structured outputs: vLLM, LM Studio).
+    openai_response_format: str = "json_object"
     n_threads: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
     n_ctx: int = 4096
     top_k: int = 6
@@ -159,8 +165,17 @@ def load_settings() -> Settings:
     llm = env.get("RAG_LLM") or defaults.llm
     if ":" not in llm or not llm.partition(":")[2]:
         raise ConfigError(
-            f"RAG_LLM must look like 'llamacpp:<name or .gguf path>' or 'ollama:<model>', got {llm!r}"
+            "RAG_LLM must look like 'llamacpp:<name or .gguf path>', 'ollama:<model>' or "
+            f"'openai:<model>', got {llm!r}"
         )
+    response_format = env.get("RAG_OPENAI_RESPONSE_FORMAT") or defaults.openai_response_format
+    if response_format not in ("json_object", "json_schema"):
+        raise ConfigError(
+            f"RAG_OPENAI_RESPONSE_FORMAT must be json_object or json_schema, got {response_format!r}"
+        )
+    openai_url = (env.get("RAG_OPENAI_BASE_URL") or defaults.openai_base_url).rstrip("/")
+    if not openai_url.startswith(("http://", "https://")):
+        raise ConfigError(f"RAG_OPENAI_BASE_URL must start with http:// or https://, got {openai_url!r}")
     return Settings(
         data_dir=data_dir,
         seeds_dir=Path(env.get("RAG_SEEDS_DIR") or defaults.seeds_dir).expanduser().resolve(),
@@ -170,6 +185,9 @@ def load_settings() -> Settings:
         chroma_port=_int_env("RAG_CHROMA_PORT", defaults.chroma_port, PORT_RANGE),
         collection=check_collection(env.get("RAG_COLLECTION") or defaults.collection),
         ollama_host=ollama_host.rstrip("/"),
+        openai_base_url=openai_url,
+        openai_api_key=env.get("RAG_OPENAI_API_KEY") or env.get("OPENAI_API_KEY") or "",
+        openai_response_format=response_format,
         n_threads=_int_env("RAG_THREADS", defaults.n_threads, THREADS_RANGE),
         n_ctx=_int_env("RAG_N_CTX", defaults.n_ctx, N_CTX_RANGE),
         top_k=_int_env("RAG_TOP_K", defaults.top_k, TOP_K_RANGE),

@@ -1,8 +1,10 @@
-"""Chat models behind LangChain classes: llama.cpp in-process (default) or an Ollama server.
+"""Chat models behind LangChain classes: llama.cpp in-process (default), an Ollama server, or
+any OpenAI-compatible server (vLLM, llama.cpp's server, LM Studio).
 
 ``RAG_LLM`` picks one: ``llamacpp:qwen2.5-coder-1.5b`` (default), ``llamacpp:qwen2.5-coder-0.5b``,
-``llamacpp:/path/to/model.gguf`` or ``ollama:<model>``. A llama.cpp model is loaded once per
-process and shared by every question.
+``llamacpp:/path/to/model.gguf``, ``ollama:<model>`` or ``openai:<model>``
+(``RAG_OPENAI_BASE_URL``). A llama.cpp model is loaded once per process and shared by every
+question.
 """
 
 from __future__ import annotations
@@ -27,10 +29,15 @@ _LLAMA: dict[tuple, BaseChatModel] = {}
 MODEL_LOCK = threading.Lock()
 
 
+BACKENDS = ("llamacpp", "ollama", "openai")
+
+
 def parse_llm(spec: str) -> tuple[str, str]:
     backend, _, name = spec.partition(":")
-    if backend not in ("llamacpp", "ollama") or not name:
-        raise LLMError(f"unknown LLM {spec!r}: use llamacpp:<name or .gguf path> or ollama:<model>")
+    if backend not in BACKENDS or not name:
+        raise LLMError(
+            f"unknown LLM {spec!r}: use llamacpp:<name or .gguf path>, ollama:<model> or openai:<model>"
+        )
     return backend, name
 
 
@@ -84,12 +91,65 @@ def _ollama(settings: Settings, name: str, json_schema: dict[str, Any] | None) -
     )
 
 
+def check_openai(base_url: str, api_key: str) -> list[str]:
+    """Model ids an OpenAI-compatible server lists; LLMError naming the URL if unreachable."""
+    import httpx
+
+    try:
+        got = httpx.get(
+            f"{base_url}/models", headers={"Authorization": f"Bearer {api_key or 'none'}"}, timeout=5
+        )
+    except httpx.HTTPError as exc:
+        raise LLMError(
+            f"cannot reach an OpenAI-compatible server at {base_url} ({type(exc).__name__})"
+        ) from exc
+    if got.status_code in (401, 403):
+        raise LLMError(f"the server at {base_url} refused the API key (RAG_OPENAI_API_KEY)")
+    try:
+        got.raise_for_status()
+        return [m["id"] for m in got.json().get("data", [])]
+    except (httpx.HTTPError, ValueError, KeyError) as exc:
+        raise LLMError(
+            f"cannot reach an OpenAI-compatible server at {base_url} ({type(exc).__name__})"
+        ) from exc
+
+
+def _openai(settings: Settings, name: str, json_schema: dict[str, Any] | None) -> BaseChatModel:
+    from langchain_openai import ChatOpenAI
+
+    models = check_openai(settings.openai_base_url, settings.openai_api_key)
+    if models and name not in models:
+        raise LLMError(f"{settings.openai_base_url} has no model {name!r} (has: {', '.join(models)})")
+    model = ChatOpenAI(
+        model=name,
+        base_url=settings.openai_base_url,
+        api_key=settings.openai_api_key or "none",  # local servers accept any key
+        temperature=0.0,
+        seed=0,
+        max_tokens=384,
+        timeout=300,
+        max_retries=1,
+    )
+    if json_schema is None:
+        return model
+    if settings.openai_response_format == "json_schema":
+        fmt = {
+            "type": "json_schema",
+            "json_schema": {"name": "answer", "schema": json_schema, "strict": True},
+        }
+    else:
+        fmt = {"type": "json_object", "schema": json_schema}
+    return model.bind(response_format=fmt)
+
+
 def get_chat_model(settings: Settings, json_schema: dict[str, Any] | None = None, spec: str | None = None):
     """The configured chat model; with ``json_schema`` its output is constrained to it."""
     set_offline_env()
     backend, name = parse_llm(spec or settings.llm)
     if backend == "ollama":
         return _ollama(settings, name, json_schema)
+    if backend == "openai":
+        return _openai(settings, name, json_schema)
     model = _llamacpp(settings, name)
     if json_schema is None:
         return model

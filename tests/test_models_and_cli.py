@@ -163,6 +163,12 @@ def test_doctor_reports_unreachable_chroma_server(tmp_path):
         (["ask", "x"], {"RAG_LLM": "gpt4"}, "RAG_LLM must look like"),
         (["ask", "x"], {"RAG_LLM": "llamacpp:/nope/model.gguf"}, "GGUF file not found"),
         (
+            ["ask", "x"],
+            {"RAG_LLM": "openai:m", "RAG_OPENAI_BASE_URL": "http://127.0.0.1:9/v1"},
+            "cannot reach an OpenAI-compatible server at http://127.0.0.1:9/v1",
+        ),
+        (["ask", "x"], {"RAG_OPENAI_RESPONSE_FORMAT": "xml"}, "RAG_OPENAI_RESPONSE_FORMAT must be"),
+        (
             ["search", "x"],
             {"RAG_CHROMA_HOST": "127.0.0.1", "RAG_CHROMA_PORT": "9"},
             "cannot reach the Chroma server at 127.0.0.1:9",
