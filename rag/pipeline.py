@@ -31,6 +31,7 @@ from rag.ingest import ensure_index
 from rag.llm import MODEL_LOCK, count_tokens, get_chat_model, model_label
 from rag.retriever import HybridRetriever, tokenize
 from rag.store import get_embeddings
+from rag.tokens import unreadable_reason
 from rag.types import Answer, SentenceCheck
 from rag.verifier import Verdict, Verifier, extract_facts
 
@@ -46,6 +47,14 @@ class StreamEvent:
     kind: str  # "status" | "sentence" | "answer"
     text: str = ""
     answer: Answer | None = None
+
+
+UNREADABLE = {
+    "script": "I can't answer this question: it has no English word to search the articles for, "
+    "and the articles and the checks here are in English. Please ask in English.",
+    "no_terms": "I can't answer this question: it has no word to search the articles for (only "
+    "words like “what” or “is”). Please say what or whom it is about.",
+}
 
 
 def abstain_text(question: str) -> str:
@@ -103,6 +112,23 @@ class RagPipeline:
 
             standalone = QuestionRewriter(chat).run(question, history)
             t = lap("rewrite", t)
+
+        unreadable = unreadable_reason(standalone)
+        if unreadable:
+            # The articles, the embedding model and the checks are English: a question with no
+            # English word to search for can't be answered or verified here, so say so.
+            answer = Answer(
+                question=question,
+                text=UNREADABLE[unreadable],
+                answerable=False,
+                kind="abstain",
+                standalone_question=standalone if standalone != question else None,
+                model=model_label(settings, self.llm),
+            )
+            timings["total"] = round(time.perf_counter() - t0, 3)
+            answer.timings = timings
+            yield StreamEvent("answer", answer.text, answer)
+            return
 
         yield StreamEvent("status", "Searching the articles…")
         passages = HybridRetriever(settings).run(

@@ -11,9 +11,11 @@ from functools import cache
 from pathlib import Path
 
 _DATA = Path(__file__).resolve().parent / "data"
-_TOKEN = re.compile(r"[a-z0-9]+")
+# Letters and digits of any script: a question in Arabic keeps its words (0.3 dropped every
+# non-ASCII letter, so such a question had no terms and passed every relevance check).
+_TOKEN = re.compile(r"[^\W_]+")
 # Bump when tokenize() changes: the lexical index stores tokenized text and is rebuilt then.
-TOKENIZER_VERSION = "1"
+TOKENIZER_VERSION = "2"
 
 
 @cache
@@ -30,6 +32,9 @@ def tokenize(text: str) -> list[str]:
     for tok in _TOKEN.findall(text):
         if tok in stop:
             continue
+        if not tok.isascii():  # the suffix rules below are English ones
+            out.append(tok)
+            continue
         if len(tok) > 5 and tok.endswith("ing"):
             tok = tok[:-3]
         elif len(tok) > 4 and tok.endswith("ed"):
@@ -40,3 +45,14 @@ def tokenize(text: str) -> list[str]:
             tok = tok[:-1]
         out.append(tok)
     return out
+
+
+def unreadable_reason(text: str) -> str | None:
+    """Why the English models and checks can't work with this text, or None: it has no word
+    to search for (only words like "what" or "is"), or none in the Latin alphabet."""
+    terms = tokenize(text)
+    if not terms:
+        return "no_terms"
+    if not any(t.isascii() for t in terms):
+        return "script"
+    return None

@@ -101,3 +101,13 @@ def test_compound_question_answers_both_parts(seeded_settings):
     assert a.kind == "answer" and "1500" in a.text and "50,000" in a.text, a.text
     assert " ".join(e.text for e in events if e.kind == "sentence") == a.text
     _assert_traceable(a)
+
+
+def test_a_question_in_another_script_is_declined_honestly(seeded_settings):
+    from rag.pipeline import UNREADABLE
+
+    a = ask("متى تم تحرير الحويجة من داعش؟", settings=seeded_settings)  # "When was Hawija freed from ISIS?"
+    assert a.kind == "abstain" and not a.answerable and not a.citations
+    assert a.text == UNREADABLE["script"]
+    b = ask("What was it?", settings=seeded_settings)
+    assert b.kind == "abstain" and b.text == UNREADABLE["no_terms"]

@@ -105,3 +105,15 @@ def test_chunks_end_at_sentence_boundaries():
     assert len(chunks) > 2
     for c in chunks[:-1]:
         assert c.text.rstrip()[-1] in '.!?:"”', c.text[-60:]
+
+
+def test_tokenizer_keeps_every_script_and_stems_only_english():
+    from rag.tokens import tokenize, unreadable_reason
+
+    assert tokenize("متى تم تحرير الحويجة") == ["متى", "تم", "تحرير", "الحويجة"]
+    assert tokenize("Kurds announced the attacks on al-Qa’im") == ["kurd", "announc", "attack", "al", "qaim"]
+    assert tokenize("Écoles détruites à Mossoul") == ["écoles", "détruites", "à", "mossoul"]
+    assert unreadable_reason("متى تم تحرير الحويجة؟") == "script"
+    assert unreadable_reason("What is it?") == "no_terms"
+    assert unreadable_reason("When was Hawija taken?") is None
+    assert unreadable_reason("¿Cuándo cayó Hawija?") is None  # a name the articles use is enough
