@@ -5,6 +5,7 @@ python app.py [--host 127.0.0.1] [--port 7860]
 
 from __future__ import annotations
 
+import html
 import json
 import sys
 from pathlib import Path
@@ -21,7 +22,14 @@ from rag.loaders import SUPPORTED, LoadError  # noqa: E402
 from rag.lock import LockTimeout  # noqa: E402
 from rag.models import KNOWN_GGUF  # noqa: E402
 from rag.pipeline import QuestionError, ask_stream  # noqa: E402
-from rag.render import CSS, HEAD, answer_markdown, retrieval_html, sources_html  # noqa: E402
+from rag.render import (  # noqa: E402
+    CSS,
+    HEAD,
+    answer_markdown,
+    plain_markdown,
+    retrieval_html,
+    sources_html,
+)
 from rag.retriever import HybridRetriever  # noqa: E402
 from rag.uploads import store_uploads  # noqa: E402
 
@@ -104,7 +112,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             yield chat, history, turn_sources, gr.update(), ""
             return
         turn = len(history) + 1
-        chat.append({"role": "user", "content": question})
+        chat.append({"role": "user", "content": plain_markdown(question)})
         chat.append({"role": "assistant", "content": "…"})
         yield chat, history, turn_sources, gr.update(), ""
         streamed: list[str] = []
@@ -123,12 +131,12 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                     turn_sources = sources_html(a, turn) + previous
                     detail = retrieval_html(a.passages) if details else ""
                     if a.standalone_question and details:
-                        detail = f"<p>Searched for: <b>{a.standalone_question}</b></p>" + detail
+                        detail = f"<p>Searched for: <b>{html.escape(a.standalone_question)}</b></p>" + detail
                     yield chat, history, turn_sources, gr.update(value=detail), ""
                     return
                 yield chat, history, turn_sources, gr.update(), ""
         except (QuestionError, RuntimeError, ValueError) as exc:
-            chat[-1]["content"] = f"⚠️ {str(exc).splitlines()[0]}"
+            chat[-1]["content"] = f"⚠️ {plain_markdown(str(exc).splitlines()[0])}"
             yield chat, history, turn_sources, gr.update(), ""
 
     def new_chat():
@@ -161,7 +169,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         except LockTimeout as exc:
             return documents_table(settings), gr.update(), f"⚠️ {exc}"
         notes = [s.note for s in stored if s.note]
-        msg = "\n\n".join([report.summary(), *notes, *(f"⚠️ {e}" for e in report.errors)])
+        msg = "\n".join([report.summary(), *notes, *(f"⚠️ {e}" for e in report.errors)])
         return documents_table(settings), gr.update(choices=document_labels(settings)), msg
 
     def remove(label: str | None):
@@ -233,7 +241,8 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             with gr.Row():
                 pick = gr.Dropdown(document_labels(settings), label="Document")
                 delete = gr.Button("Remove from index", variant="stop")
-            status = gr.Markdown("")
+            # Plain text, not Markdown: file names and reasons are shown exactly as they are.
+            status = gr.Textbox(label="Status", interactive=False, lines=2, elem_id="doc-status")
         with gr.Tab("Evaluation"):
             report_md, plots = latest_report(settings)
             report = gr.Markdown(report_md)

@@ -11,15 +11,31 @@ from rag.types import Answer, Citation, Passage
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
+# Characters Markdown gives a meaning to, written as HTML entities: the renderer shows them as
+# the characters themselves, so "[x](http://…)", "**x**" or "# x" in a question, a document or
+# the model's answer stay text. "://" and "www." are broken up the same way, or the renderer
+# would turn a bare address into a link.
+_MARKDOWN = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-!|~>"}
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=\bwww)(\.)")
+
+
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def plain_markdown(text: str) -> str:
+    """Text shown in a Markdown-rendered component, exactly as written: no HTML, no Markdown."""
+    escaped = "".join(_MARKDOWN.get(c, c) for c in _esc(text))
+    return _AUTOLINK.sub(lambda m: f"&#{ord(m.group(0))};", escaped)
+
+
 def answer_markdown(answer_text: str, turn: int, kind: str = "answer", answerable: bool = True) -> str:
-    """The chat message: escaped text, each [n] a link that scrolls to its source card."""
-    body = _esc(answer_text)
-    # Markdown would read "[1]" as a link reference; make it a real link to the source card.
-    body = _MARKER.sub(lambda m: f'<a href="#src-{turn}-{m.group(1)}" class="cite">[{m.group(1)}]</a>', body)
+    """The chat message: the text shown as written, each [n] a link that scrolls to its source."""
+    parts = _MARKER.split(answer_text)  # text, number, text, number, …
+    body = "".join(
+        plain_markdown(part) if i % 2 == 0 else f'<a href="#src-{turn}-{part}" class="cite">[{part}]</a>'
+        for i, part in enumerate(parts)
+    )
     if kind == "abstain":
         return f'<div class="abstain">⚠️ <b>Not in the articles.</b> {body}</div>'
     if kind == "quote" and answerable:

@@ -126,3 +126,46 @@ def test_browser_chat_shows_sources_and_highlight(app_url):
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.mark.browser
+def test_browser_shows_html_and_markdown_as_text(app_url, tmp_path):
+    """A document and a question full of HTML and Markdown links: shown as text, never as markup."""
+    from gradio_client import Client, handle_file
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.browser import chromium_driver
+
+    doc = tmp_path / "qaryat_notice.md"
+    doc.write_text(
+        "# Qaryat notice\n\nThe <b>bridge</b> at Qaryat reopened on May 3, 2018, said "
+        "[the mayor](http://evil.example/x). <script>window.pwned = 1</script> "
+        '<img src=x onerror="window.pwned=2">\n',
+        encoding="utf-8",
+    )
+    client = Client(app_url, verbose=False)
+    client.predict([handle_file(str(doc))], api_name="/upload")
+    question = "When did the <i>bridge</i> at Qaryat reopen? [click](http://evil.example/q) **now**"
+    driver, profile = chromium_driver()
+    try:
+        driver.get(app_url)
+        wait = WebDriverWait(driver, 300)
+        box = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#question textarea")))
+        box.send_keys(question)
+        driver.find_element(By.CSS_SELECTOR, "#ask").click()
+        wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#sources .turn")))
+        chat = driver.find_element(By.CSS_SELECTOR, "#chatbot")
+        assert question in chat.text, chat.text  # the question, character for character
+        page_links = [a.get_attribute("href") or "" for a in driver.find_elements(By.TAG_NAME, "a")]
+        assert not [h for h in page_links if "evil.example" in h], page_links
+        assert not driver.find_elements(By.CSS_SELECTOR, "#chatbot i, #chatbot strong, #sources b ~ b script")
+        assert driver.execute_script("return window.pwned === undefined")
+        sources = driver.find_element(By.CSS_SELECTOR, "#sources").text
+        if "qaryat_notice.md" in sources:  # cited: the passage is shown as written
+            assert "[the mayor](http://evil.example/x)" in sources and "<b>bridge</b>" in sources
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+        client.predict("qaryat_notice.md", api_name="/remove_document")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from rag.render import answer_markdown, sources_html
 from rag.types import Answer, Citation, SentenceCheck
 from rag.verifier import Verifier
@@ -174,3 +176,17 @@ def test_evidence_keeps_the_next_sentence_but_not_the_previous_paragraph():
     middle = ev["The Prime Minister congratulated the forces after the operation."]
     assert middle.context == ""  # another paragraph's subject is not this sentence's
     assert middle.following == "Coalition forces supported the operations."
+
+
+def test_user_and_model_text_cannot_become_markup():
+    from rag.render import plain_markdown
+
+    hostile = "See [the mayor](http://evil.example/x) <script>alert(1)</script> **loud** www.evil.example # h"
+    out = answer_markdown(hostile + " [1].", turn=2)
+    assert '<a href="#src-2-1" class="cite">[1]</a>' in out
+    rest = out.replace('<a href="#src-2-1" class="cite">[1]</a>', "")
+    for markup in ("<script", "](", "[the", "**", "http://", "www.", "<a "):
+        assert markup not in rest, markup
+    assert html.unescape(rest) == hostile + " ."  # every character is still there, as text
+    q = plain_markdown("Who? <img src=x onerror=alert(1)> [x](https://e.example)")
+    assert "<img" not in q and "](" not in q and "https://" not in q
