@@ -76,7 +76,7 @@ class CitationMerger:
         """Map the answer's own citation numbers to the merged numbering."""
         mapping = {}
         for c in answer.citations:
-            key = (c.source, c.start, c.end)
+            key = (c.doc_id or c.source, c.start, c.end)
             if key not in self._numbers:
                 self._numbers[key] = len(self.citations) + 1
                 self.citations.append(replace(c, number=self._numbers[key]))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import numpy as np
 
@@ -67,6 +69,24 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out if e - s > 1]
 
 
+def _doc(p: Passage) -> str:
+    """The document a passage belongs to (two files may share a name)."""
+    return p.doc_id or p.source
+
+
+@cache
+def _instruction_patterns() -> re.Pattern[str]:
+    lines = (Path(__file__).parent / "data" / "instruction_patterns.txt").read_text(encoding="utf-8")
+    rules = [ln.strip() for ln in lines.splitlines() if ln.strip() and not ln.startswith("#")]
+    return re.compile("|".join(f"(?:{r})" for r in rules), re.IGNORECASE | re.MULTILINE)
+
+
+def addresses_the_model(sentence: str) -> bool:
+    """Whether a sentence of an article speaks to an AI model ("ignore previous
+    instructions…") rather than reporting: such text is data, never given to the model."""
+    return bool(_instruction_patterns().search(sentence))
+
+
 class EvidenceSelector:
     """Score every sentence of the retrieved passages against the question; keep the best."""
 
@@ -82,11 +102,11 @@ class EvidenceSelector:
         for p in passages:
             spans = split_sentences(p.text)
             for i, (s, e) in enumerate(spans):
-                if len(tokenize(p.text[s:e])) < 3:
+                if len(tokenize(p.text[s:e])) < 3 or addresses_the_model(p.text[s:e]):
                     continue
                 if i > 0 and _ANAPHORIC.match(p.text[s:e]) and "\n" not in p.text[spans[i - 1][1] : s]:
                     s = spans[i - 1][0]
-                key = (p.source, p.start + e)
+                key = (_doc(p), p.start + e)
                 if key not in by_end or by_end[key].end - by_end[key].start < e - s:
                     ev = EvidenceSentence(0, p.text[s:e], p, p.start + s, p.start + e)
                     para_start = p.text.rfind("\n", 0, s) + 1
@@ -113,8 +133,8 @@ class EvidenceSelector:
         # reads first); reading order inside an article, so neighbouring sentences read naturally.
         best_of: dict[str, float] = {}
         for c in chosen:
-            best_of[c.passage.source] = max(best_of.get(c.passage.source, 0.0), c.score)
-        chosen.sort(key=lambda c: (-best_of[c.passage.source], c.passage.source, c.start))
+            best_of[_doc(c.passage)] = max(best_of.get(_doc(c.passage), 0.0), c.score)
+        chosen.sort(key=lambda c: (-best_of[_doc(c.passage)], _doc(c.passage), c.start))
         for i, c in enumerate(chosen, start=1):
             c.number = i
         return chosen
@@ -126,8 +146,8 @@ def format_evidence(evidence: list[EvidenceSentence]) -> str:
     current = None
     for ev in evidence:
         p = ev.passage
-        if p.source != current:
-            current = p.source
+        if _doc(p) != current:
+            current = _doc(p)
             meta = [f"published {p.date}" if p.date else "publication date not given"]
             if p.author:
                 meta.append(f"by {p.author}")
