@@ -68,8 +68,10 @@ class IngestReport:
             f"moved {len(self.moved)}, pruned {len(self.pruned)} file(s); +{self.chunks_added} "
             f"-{self.chunks_deleted} chunks; {self.total_chunks} chunks in the index"
         )
+        if self.seconds:
+            text += f"; {self.seconds:.1f} s"
         if self.chunks_added and self.seconds:
-            text += f"; {self.chunks_added / self.seconds:.0f} chunks/s"
+            text += f" ({self.chunks_added / self.seconds:.0f} chunks/s, model loading included)"
         if self.failed:
             text += f"; {len(self.failed)} file(s) failed"
         return text
