@@ -144,6 +144,18 @@ class Catalog:
     def chunk_count(self) -> int:
         return self._rows("SELECT coalesce(sum(chunks), 0) FROM documents")[0][0]
 
+    def generation(self) -> int:
+        """A counter every writer bumps: a reader compares it to see another process's writes."""
+        return int(self.get_meta("generation") or 0)
+
+    def bump_generation(self) -> int:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO meta(key, value) VALUES ('generation', '1') "
+                "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            )
+        return self.generation()
+
     def _record(self, row: sqlite3.Row) -> DocumentRecord:
         keys = row.keys()
         return DocumentRecord(**{k: row[k] for k in DocumentRecord.__dataclass_fields__ if k in keys})

@@ -35,7 +35,7 @@ from rag.loaders import LoadError, collect_files, content_hash, parse_bytes, rea
 from rag.lock import write_lock
 from rag.metadata import extract_metadata, parse_date
 from rag.models import embedding_model_path
-from rag.store import batch_size, delete_ids, open_catalog, open_lexical, open_store, upsert
+from rag.store import batch_size, delete_ids, note_own_write, open_catalog, open_lexical, open_store, upsert
 from rag.tokens import TOKENIZER_VERSION
 from rag.types import Article, Chunk
 
@@ -160,6 +160,7 @@ class Indexer:
                 self._index(paths, report, prune)
             finally:
                 self.lexical.close()
+                note_own_write(self.settings)
             report.total_chunks = self.catalog.chunk_count()
         report.seconds = round(time.perf_counter() - started, 3)
         return report
@@ -414,6 +415,7 @@ def remove_document(ref: str, settings: Settings, embeddings=None) -> int:
         finally:
             lexical.close()
         catalog.clear_journal()
+        note_own_write(settings)
         stored = Path(record.path)
         if stored.is_relative_to(settings.uploads_dir.resolve()):
             stored.unlink(missing_ok=True)

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from rag.catalog import date_num
 from rag.config import Settings
-from rag.store import open_catalog, open_lexical, open_store
+from rag.store import current_store, open_catalog, open_lexical
 from rag.tokens import tokenize
 from rag.types import Passage
 
@@ -86,7 +86,7 @@ class HybridRetriever:
         ranks: dict[str, dict[str, float]] = {}
 
         if mode in ("hybrid", "dense"):
-            store = open_store(self.settings, self.embeddings)
+            store = current_store(self.settings, self.embeddings)
             hits = store.similarity_search_with_score(
                 query, k=self.candidates, filter=self._where(doc_ids, date_from, date_to)
             )

@@ -20,6 +20,7 @@ _EMBEDDINGS: dict[str, Any] = {}
 _STORES: dict[tuple, Any] = {}
 _CATALOGS: dict[str, Any] = {}
 _LEXICAL: dict[str, Any] = {}
+_SEEN_GENERATION: dict[str, int] = {}
 
 
 def get_embeddings(settings: Settings):  # -> HuggingFaceEmbeddings
@@ -82,6 +83,44 @@ def open_store(settings: Settings, embeddings=None):  # -> langchain_chroma.Chro
             collection_metadata={"hnsw:space": "cosine", "embedding_model": settings.embedding_model},
         )
     return _STORES[key]
+
+
+def note_own_write(settings: Settings) -> None:
+    """This process wrote the index: its Chroma client is current at the new generation."""
+    _SEEN_GENERATION[str(settings.chroma_dir)] = open_catalog(settings).bump_generation()
+
+
+def current_store(settings: Settings, embeddings=None):  # -> langchain_chroma.Chroma
+    """``open_store``, reopened first when another process wrote the index since this one
+    opened it: embedded Chroma keeps its vector index in memory, so a long-running app would
+    not find what a `rag ingest` in another terminal added (BM25 and the catalog would)."""
+    if settings.uses_chroma_server:
+        return open_store(settings, embeddings)
+    key = str(settings.chroma_dir)
+    generation = open_catalog(settings).generation()
+    seen = _SEEN_GENERATION.setdefault(key, generation)
+    if generation != seen and _reopen_embedded(settings):
+        _SEEN_GENERATION[key] = generation
+    return open_store(settings, embeddings)
+
+
+def _reopen_embedded(settings: Settings) -> bool:
+    """Drop this process's Chroma client for the data folder, unless a writer (here or in
+    another process) holds the folder: then keep it and try again at the next search."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    from rag.lock import LockTimeout, write_lock
+
+    try:
+        with write_lock(settings.data_dir, timeout=0):
+            for k in [k for k in _STORES if k[2] == str(settings.chroma_dir)]:
+                del _STORES[k]
+            system = SharedSystemClient._identifier_to_system.pop(str(settings.chroma_dir), None)
+            if system is not None:
+                system.stop()
+            return True
+    except LockTimeout:
+        return False
 
 
 def open_catalog(settings: Settings):  # -> rag.catalog.Catalog

@@ -4,6 +4,7 @@ a `chroma run` server) unless a test says it stands in the tiny encoder."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -382,3 +383,33 @@ def test_uploads_are_kept_in_the_data_folder_and_never_overwrite(store_settings,
     remove_document("report (2).txt", store_settings)
     assert not (store_settings.uploads_dir / "report (2).txt").exists()
     assert [d["source"] for d in list_documents(store_settings)] == ["report.txt"]
+
+
+def test_a_running_reader_sees_another_process_ingest(base_settings, tmp_path):
+    """Embedded Chroma keeps vectors in memory: a long-running app must still find, by dense
+    search, what a `rag ingest` in another terminal added, and its own later writes must not
+    lose them."""
+    settings = _settings_for(base_settings, tmp_path / "data")
+    folders = {}
+    for name, text in (
+        ("first", "Zumar bridge\n\nThe bridge at Zumar reopened to traffic in May."),
+        ("second", "Qurna dam\n\nEngineers inspected the dam at Qurna in June."),
+        ("third", "Fatha road\n\nThe road at Fatha was paved in July."),
+    ):
+        folders[name] = tmp_path / name
+        folders[name].mkdir()
+        (folders[name] / f"{name}.txt").write_text(text)
+    ingest_paths([folders["first"]], settings)
+    retriever = HybridRetriever(settings)
+    assert retriever.run("bridge at Zumar", k=1, mode="dense")[0].source == "first.txt"
+    other = _rag(["ingest", "-q", str(folders["second"])], settings.data_dir)
+    assert other.wait(timeout=300) == 0, other.stderr.read()
+    hits = retriever.run("inspection of the Qurna dam", k=1, mode="dense")
+    assert hits and hits[0].source == "second.txt", "the reader's vector index is stale"
+    ingest_paths([folders["third"]], settings)  # this process writes after the other one
+    forget_store(settings)
+    args = ["search", "dam inspected at Qurna", "--mode", "dense", "-k", "3", "--json"]
+    check = _rag(args, settings.data_dir)
+    out, err = check.communicate(timeout=300)
+    assert check.returncode == 0, err
+    assert {p["source"] for p in json.loads(out)} == {"first.txt", "second.txt", "third.txt"}
