@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -169,3 +170,45 @@ def test_browser_shows_html_and_markdown_as_text(app_url, tmp_path):
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
         client.predict("qaryat_notice.md", api_name="/remove_document")
+
+
+@pytest.mark.browser
+def test_browser_shows_the_queue_to_a_second_user(app_url):
+    """Two people ask at once: the second one's chat shows its place in the queue and the
+    wait, then both get their answers."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.browser import chromium_driver
+
+    users = [chromium_driver() for _ in range(2)]
+    try:
+        for driver, _ in users:
+            driver.get(app_url)
+            WebDriverWait(driver, 240).until(
+                ec.element_to_be_clickable((By.CSS_SELECTOR, "#question textarea"))
+            )
+        questions = [
+            "When was Hawija taken from ISIS?",
+            "How far were the Kurdish peshmerga fighters from Mosul?",
+        ]
+        for (driver, _), question in zip(users, questions, strict=True):
+            driver.find_element(By.CSS_SELECTOR, "#question textarea").send_keys(question)
+            driver.find_element(By.CSS_SELECTOR, "#ask").click()
+        second = users[1][0]
+        shown = ""
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not re.search(r"queue: \d+/\d+ \| [\d.]+s", shown):
+            shown = second.find_element(By.CSS_SELECTOR, "#chatbot").text
+            time.sleep(0.2)
+        assert re.search(r"queue: \d+/\d+ \| [\d.]+s", shown), shown
+        for (driver, _), want in zip(users, ["Oct", "10 miles"], strict=True):
+            WebDriverWait(driver, 300).until(
+                ec.presence_of_element_located((By.CSS_SELECTOR, "#sources .turn"))
+            )
+            assert want in driver.find_element(By.CSS_SELECTOR, "#chatbot").text
+    finally:
+        for driver, profile in users:
+            driver.quit()
+            shutil.rmtree(profile, ignore_errors=True)
