@@ -116,30 +116,29 @@ PORT_RANGE = (1, 65535)
 _COLLECTION = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{1,510})[A-Za-z0-9]$")
 
 
-def _int_env(name: str, default: int, bounds: tuple[int, int] | None = None) -> int:
+def _number_env(name: str, default, cast, low=None, high=None):
+    """A numeric setting from the environment, checked against its range in one line."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        value = int(raw)
+        value = cast(raw)
     except ValueError as exc:
-        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
-    if bounds and not bounds[0] <= value <= bounds[1]:
-        raise ConfigError(f"{name} must be between {bounds[0]} and {bounds[1]}, got {raw!r}")
+        kind = "an integer" if cast is int else "a number"
+        raise ConfigError(f"{name} must be {kind}, got {raw!r}") from exc
+    if high is not None and not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, got {raw!r}")
+    if high is None and low is not None and not value >= low:
+        raise ConfigError(f"{name} must be at least {low:g}, got {raw!r}")
     return value
+
+
+def _int_env(name: str, default: int, bounds: tuple[int, int] | None = None) -> int:
+    return _number_env(name, default, int, *(bounds or (None, None)))
 
 
 def _float_env(name: str, default: float, minimum: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
-    if not value >= minimum:
-        raise ConfigError(f"{name} must be at least {minimum:g}, got {raw!r}")
-    return value
+    return _number_env(name, default, float, minimum)
 
 
 def check_collection(name: str) -> str:

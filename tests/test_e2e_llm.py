@@ -75,15 +75,20 @@ def test_contested_claim_is_attributed(seeded_settings):
     _assert_traceable(a)
 
 
-def test_stream_yields_sentences_before_the_answer(seeded_settings):
+def assert_streams_sentences_first(settings) -> None:
+    """Verified sentences arrive one by one before the final Answer, and add up to its text."""
     events = list(
-        ask_stream("How many car bombs did Islamic State use to attack al-Ramadi?", settings=seeded_settings)
+        ask_stream("How many car bombs did Islamic State use to attack al-Ramadi?", settings=settings)
     )
     kinds = [e.kind for e in events]
     assert kinds[-1] == "answer" and "sentence" in kinds
     final = events[-1].answer
     streamed = " ".join(e.text for e in events if e.kind == "sentence")
     assert streamed == final.text and "seven" in final.text
+
+
+def test_stream_yields_sentences_before_the_answer(seeded_settings):
+    assert_streams_sentences_first(seeded_settings)
 
 
 @pytest.mark.xfail(

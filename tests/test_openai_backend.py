@@ -12,8 +12,9 @@ import pytest
 
 from rag.llm import LLMError
 from rag.models import KNOWN_GGUF
-from rag.pipeline import ask, ask_stream
+from rag.pipeline import ask
 from tests.conftest import free_port, stop_process, wait_for_port
+from tests.test_e2e_llm import assert_streams_sentences_first
 
 pytestmark = pytest.mark.llm
 ALIAS = "qwen2.5-coder-1.5b"
@@ -60,13 +61,7 @@ def test_answer_with_citations_through_the_server(openai_settings):
 
 
 def test_streaming_through_the_server(openai_settings):
-    events = list(
-        ask_stream("How many car bombs did Islamic State use to attack al-Ramadi?", settings=openai_settings)
-    )
-    kinds = [e.kind for e in events]
-    assert kinds[-1] == "answer" and "sentence" in kinds
-    final = events[-1].answer
-    assert " ".join(e.text for e in events if e.kind == "sentence") == final.text and "seven" in final.text
+    assert_streams_sentences_first(openai_settings)
 
 
 def test_unanswerable_is_declined_through_the_server(openai_settings):
