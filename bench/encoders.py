@@ -12,7 +12,7 @@ import hashlib
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from rag.tokens import tokenize
+from rag.text.tokens import tokenize
 
 
 class HashingEmbeddings(Embeddings):

@@ -15,15 +15,15 @@ import resource
 import statistics
 import time
 
-from rag.answerer import Answerer
+from rag.answer.answerer import Answerer
+from rag.answer.evidence import EvidenceSelector
+from rag.answer.pipeline import ask
+from rag.answer.retriever import HybridRetriever
 from rag.config import load_settings
-from rag.evaluation import DEFAULT_SET, load_items
-from rag.evidence import EvidenceSelector
-from rag.ingest import ensure_index
-from rag.llm import get_chat_model
-from rag.pipeline import ask
-from rag.retriever import HybridRetriever
-from rag.store import get_embeddings
+from rag.evaluate.runner import DEFAULT_SET, load_items
+from rag.index.store import get_embeddings
+from rag.ingest.indexer import ensure_index
+from rag.models.chat import get_chat_model
 
 
 def main() -> None:
@@ -76,8 +76,10 @@ def main() -> None:
     print(f"retrieval (hybrid)         {statistics.median(ret_ms):8.1f} ms median")
     print(f"evidence selection         {statistics.median(ev_ms):8.1f} ms median")
     print(f"prompt tokens, ours        {statistics.median(ours_tok):8.0f} median")
-    print(f"prompt tokens, plain top-4 {statistics.median(plain_tok):8.0f} median "
-          f"(ratio ours/plain {statistics.median(ours_tok) / statistics.median(plain_tok):.2f})")
+    print(
+        f"prompt tokens, plain top-4 {statistics.median(plain_tok):8.0f} median "
+        f"(ratio ours/plain {statistics.median(ours_tok) / statistics.median(plain_tok):.2f})"
+    )
     print(f"ask() end to end           {statistics.median(latencies):8.1f} s median over {len(items)}")
     print(f"peak resident memory       {rss_mb:8.0f} MiB")
 

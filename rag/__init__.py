@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rag.pipeline import ask, ask_stream
-    from rag.retriever import search
+    from rag.answer.pipeline import ask, ask_stream
+    from rag.answer.retriever import search
     from rag.types import Answer, Citation, Passage
 
 __all__ = ["ask", "ask_stream", "search", "Answer", "Citation", "Passage"]
@@ -20,11 +20,11 @@ __all__ = ["ask", "ask_stream", "search", "Answer", "Citation", "Passage"]
 def __getattr__(name: str):
     # Lazy: `import rag` stays cheap; torch, chromadb and llama.cpp load on first use.
     if name in ("ask", "ask_stream"):
-        from rag import pipeline
+        from rag.answer import pipeline
 
         return getattr(pipeline, name)
     if name == "search":
-        from rag.retriever import search
+        from rag.answer.retriever import search
 
         return search
     if name in ("Answer", "Citation", "Passage"):

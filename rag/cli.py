@@ -11,52 +11,14 @@ import os
 import sys
 from pathlib import Path
 
+from rag.arguments import EXIT_FAIL, OneLineParser, int_in, iso_date
+from rag.arguments import err as _err
 from rag.config import PORT_RANGE, TOP_K_RANGE, ConfigError, load_settings, set_offline_env
-
-EXIT_USAGE = 2
-EXIT_FAIL = 1
-
-
-def _err(message: str, code: int = EXIT_FAIL) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return code
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """A usage mistake is one line on stderr (not the usage block) and exit status 2."""
-
-    def error(self, message: str):  # type: ignore[override]
-        self.exit(EXIT_USAGE, f"error: {self.prog}: {message} (see --help)\n")
-
-
-def int_in(lo: int, hi: int):
-    """An argparse type: an integer between lo and hi."""
-
-    def parse(raw: str) -> int:
-        try:
-            value = int(raw)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"must be an integer, got {raw!r}") from None
-        if not lo <= value <= hi:
-            raise argparse.ArgumentTypeError(f"must be between {lo} and {hi}, got {value}")
-        return value
-
-    return parse
-
-
-def iso_date(raw: str) -> str:
-    """An argparse type: a calendar date written YYYY-MM-DD."""
-    from datetime import date
-
-    try:
-        return date.fromisoformat(raw).isoformat()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a date like 2017-10-26, got {raw!r}") from None
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
     """Assemble and verify the chat models; check the embedding model loads."""
-    from rag.models import KNOWN_GGUF, assemble_gguf, embedding_model_path
+    from rag.models.gguf import KNOWN_GGUF, assemble_gguf, embedding_model_path
 
     settings = load_settings()
     print(f"embedding model: {embedding_model_path(settings.embedding_model)}")
@@ -72,7 +34,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from rag.ingest import ingest_paths
+    from rag.ingest.indexer import ingest_paths
 
     settings = load_settings()
     paths = [Path(p) for p in args.paths] or [settings.seeds_dir]
@@ -94,7 +56,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_documents(args: argparse.Namespace) -> int:
-    from rag.ingest import list_documents
+    from rag.ingest.indexer import list_documents
 
     docs = list_documents(load_settings())
     if args.json:
@@ -107,7 +69,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from rag.ingest import remove_document
+    from rag.ingest.indexer import remove_document
 
     for ref in args.documents:
         n = remove_document(ref, load_settings())
@@ -116,7 +78,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from rag.retriever import search
+    from rag.answer.retriever import search
 
     passages = search(
         args.query,
@@ -139,7 +101,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from rag.pipeline import ask_stream
+    from rag.answer.pipeline import ask_stream
 
     options = {"llm": args.llm} if args.llm else {}
     if args.k:
@@ -167,18 +129,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from rag.evaluation import main as eval_main
+    from rag.evaluate.runner import main as eval_main
 
     return eval_main(args)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from rag.config import PROJECT_ROOT
-
-    # app.py lives beside the package; the installed `rag` script doesn't run from there.
-    if str(PROJECT_ROOT) not in sys.path:
-        sys.path.insert(0, str(PROJECT_ROOT))
-    from app import main as app_main
+    from rag.ui.app import main as app_main
 
     extra = [
         *(["--auth", args.auth] if args.auth else []),
@@ -287,13 +244,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.verbose:
         os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "0"
     set_offline_env()
-    from rag.catalog import CatalogError
-    from rag.ingest import LoadError
-    from rag.llm import LLMError
-    from rag.lock import LockTimeout
-    from rag.models import ModelError
-    from rag.pipeline import QuestionError
-    from rag.store import StoreError
+    from rag.answer.pipeline import QuestionError
+    from rag.index.catalog import CatalogError
+    from rag.index.lock import LockTimeout
+    from rag.index.store import StoreError
+    from rag.ingest.indexer import LoadError
+    from rag.models.chat import LLMError
+    from rag.models.gguf import ModelError
 
     try:
         return args.func(args)

@@ -34,15 +34,15 @@ def _check_packages(settings: Settings) -> str:
 
 
 def _check_embeddings(settings: Settings) -> str:
-    from rag.store import get_embeddings
+    from rag.index.store import get_embeddings
 
     vec = get_embeddings(settings).embed_query("health check")
     return f"{settings.embedding_model}, {len(vec)} dimensions"
 
 
 def _check_llm(settings: Settings, full: bool) -> str:
-    from rag.llm import check_ollama, parse_llm
-    from rag.models import KNOWN_GGUF, ModelError, verify_gguf
+    from rag.models.chat import check_ollama, parse_llm
+    from rag.models.gguf import KNOWN_GGUF, ModelError, verify_gguf
 
     backend, name = parse_llm(settings.llm)
     if backend == "ollama":
@@ -60,13 +60,13 @@ def _check_llm(settings: Settings, full: bool) -> str:
                 f"{path.name} fails its sha256/size check (corrupt or partial); run `rag setup` to rebuild it"
             )
         return f"{path} ({path.stat().st_size:,} bytes, sha256 {'verified' if full else 'stamp ok'})"
-    from rag.models import resolve_gguf
+    from rag.models.gguf import resolve_gguf
 
     return str(resolve_gguf(name, settings, progress=False))
 
 
 def _check_index(settings: Settings) -> str:
-    from rag.store import open_catalog, open_store
+    from rag.index.store import open_catalog, open_store
 
     store = open_store(settings)  # first: an unreachable server is the error to report
     catalog = open_catalog(settings)

@@ -85,7 +85,7 @@ def chroma_server(tmp_path_factory):
 @pytest.fixture(params=["embedded", "server"])
 def store_settings(request, base_settings, tmp_path) -> Settings:
     """Fresh, empty index settings: once embedded, once against the real Chroma server."""
-    from rag.store import forget_store
+    from rag.index.store import forget_store
 
     if request.param == "server":
         host, port = request.getfixturevalue("chroma_server")
@@ -103,7 +103,7 @@ def store_settings(request, base_settings, tmp_path) -> Settings:
 @pytest.fixture(scope="session")
 def seeded_settings(base_settings, tmp_path_factory) -> Settings:
     """An embedded index of seeds/, built once per session."""
-    from rag.ingest import ingest_paths
+    from rag.ingest.indexer import ingest_paths
 
     s = _settings_for(base_settings, tmp_path_factory.mktemp("seeded") / "data")
     ingest_paths([SEEDS], s)

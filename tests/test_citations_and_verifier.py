@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from rag.citations import CitationNumberer, parse_draft, strip_markers, with_markers
-from rag.evidence import EvidenceSentence, split_sentences
+from rag.answer.citations import CitationNumberer, parse_draft, strip_markers, with_markers
+from rag.answer.evidence import EvidenceSentence, split_sentences
+from rag.answer.verifier import DraftSentence, Verifier, extract_facts
 from rag.types import Passage
-from rag.verifier import DraftSentence, Verifier, extract_facts
 
 
 def _ev(
@@ -167,8 +167,14 @@ def test_invented_name_is_dropped(verifier):
 
 def test_invented_name_as_first_word_is_not_mistaken_for_a_capitalised_word(verifier):
     evidence = [
-        _ev(1, "ISIS still has control of parts of Syria, with the besieged city of Dier ez Zor being "
-            "their last major holding.", "004.txt", "Offensive", "2017-10-26"),
+        _ev(
+            1,
+            "ISIS still has control of parts of Syria, with the besieged city of Dier ez Zor being "
+            "their last major holding.",
+            "004.txt",
+            "Offensive",
+            "2017-10-26",
+        ),
         _ev(2, "ISIS is thought to have 1500 remaining troops in the al-Qaim area.", "004.txt", "Offensive"),
     ]
     q = "Which city was the last major ISIS holding in Syria?"

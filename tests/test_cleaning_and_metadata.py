@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from rag.cleaner import clean_text
-from rag.ingest import prepare_article
-from rag.metadata import extract_metadata, parse_date
+from rag.ingest.cleaner import clean_text
+from rag.ingest.indexer import prepare_article
+from rag.ingest.metadata import extract_metadata, parse_date
 from tests.conftest import SEEDS
 
 SEED_000 = SEEDS / "000_ca6adfa8eb41c077.txt"

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from rag.decomposer import CitationMerger, merge_answers, refers_back, renumber, split_question
+from rag.answer.decomposer import CitationMerger, merge_answers, refers_back, renumber, split_question
 from rag.types import Answer, Citation, SentenceCheck
 
 
@@ -89,7 +89,7 @@ def test_a_part_the_articles_do_not_answer_is_said_so():
 
 
 def test_a_rewrite_that_loses_the_part_falls_back_to_naming_the_subject():
-    from rag.decomposer import keeps_its_words, with_subject
+    from rag.answer.decomposer import keeps_its_words, with_subject
 
     part, before = "How many civilians remained there?", "How many ISIS troops were in the al-Qaim area?"
     # The 1.5B model once "rewrote" the part into a copy of the first part's question.

@@ -59,8 +59,8 @@ def test_smoke_subset_meets_the_stated_thresholds(seeded_settings, tmp_path):
 
 
 def test_baseline_chain_answers_from_four_raw_chunks(seeded_settings):
-    from rag.baseline import BaselineChain, baseline_settings, build_index
-    from rag.store import all_chunks, open_store
+    from rag.evaluate.baseline import BaselineChain, baseline_settings, build_index
+    from rag.index.store import all_chunks, open_store
 
     n = build_index(seeded_settings)
     _, texts, metas = all_chunks(open_store(baseline_settings(seeded_settings)))

@@ -11,11 +11,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from rag.attribution import cited_sentences, judge_answer
-from rag.calibration import calibrate, load_pairs
-from rag.evaluation import check_thresholds, judged_summary
-from rag.judge import SupportJudge, _parse_verdict, is_verbatim
-from rag.report import write_report
+from rag.evaluate.calibration import calibrate, load_pairs
+from rag.evaluate.claims import cited_sentences, judge_answer
+from rag.evaluate.judge import SupportJudge, _parse_verdict, is_verbatim
+from rag.evaluate.report import write_report
+from rag.evaluate.runner import check_thresholds, judged_summary
 
 
 class RuleJudge(SupportJudge):
@@ -238,7 +238,7 @@ def test_summary_thresholds_and_report(tmp_path):
 
 
 def test_retrieval_scores_count_answer_bearing_passages_only():
-    from rag.evaluation import EvalItem, retrieval_scores
+    from rag.evaluate.runner import EvalItem, retrieval_scores
 
     item = EvalItem("q", "When?", "date", ["a.txt"], "Oct. 5", [["Oct. 5", "October 5"]])
     p = lambda src, text: SimpleNamespace(source=src, text=text)  # noqa: E731
@@ -251,7 +251,7 @@ def test_retrieval_scores_count_answer_bearing_passages_only():
 
 
 def test_fact_guard_matches_names_across_apostrophes_and_flags_wrong_values():
-    from rag.grounding import missing_facts
+    from rag.evaluate.grounding import missing_facts
 
     passage = "As of now, ISIS only holds two major towns in Iraq--Rawa and al-Qa’im. 1500 troops remain."
     assert missing_facts("ISIS holds Rawa and al-Qaim, with 1,500 troops.", passage) == []
@@ -271,8 +271,8 @@ def test_context_faithfulness_judges_uncited_claims_against_everything_retrieved
 
 
 def test_an_interrupted_run_resumes_without_answering_again(base_settings, tmp_path, monkeypatch):
-    import rag.pipeline
-    from rag.evaluation import EvalItem, answer_all
+    import rag.answer.pipeline
+    from rag.evaluate.runner import EvalItem, answer_all
     from rag.types import Answer
 
     items = [EvalItem(f"q{i}", f"Question {i}?", "unanswerable", [], "", []) for i in range(1, 4)]
@@ -284,7 +284,7 @@ def test_an_interrupted_run_resumes_without_answering_again(base_settings, tmp_p
             raise KeyboardInterrupt  # the run is stopped during the second question
         return Answer(question=question, text="The articles don't say.", answerable=False, kind="abstain")
 
-    monkeypatch.setattr(rag.pipeline, "ask", fake_ask)
+    monkeypatch.setattr(rag.answer.pipeline, "ask", fake_ask)
     saved: list[list[dict]] = []
     with pytest.raises(KeyboardInterrupt):
         answer_all(items, base_settings, progress=False, save=lambda rows: saved.append(list(rows)))
@@ -300,7 +300,7 @@ def test_an_interrupted_run_resumes_without_answering_again(base_settings, tmp_p
 @pytest.mark.parametrize("name", ["questions.jsonl", "heldout.jsonl", "heldout2.jsonl"])
 def test_the_shipped_question_sets_are_answerable_as_written(name):
     from rag.config import PROJECT_ROOT
-    from rag.evaluation import fold, load_items
+    from rag.evaluate.runner import fold, load_items
 
     items = load_items(PROJECT_ROOT / "eval" / name)
     types = {"single_fact", "number", "date", "multi_article", "contested", "follow_up", "unanswerable"}

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from bench.encoders import HashingEmbeddings
-from rag.ingest import ingest_paths, list_documents
-from rag.retriever import HybridRetriever, search
-from rag.store import forget_store, open_catalog, open_lexical, open_store
+from rag.answer.retriever import HybridRetriever, search
+from rag.index.store import forget_store, open_catalog, open_lexical, open_store
+from rag.ingest.indexer import ingest_paths, list_documents
 from tests.conftest import PROJECT_ROOT, SEEDS, _settings_for
 
 RAWA = "003_523b4ce3a384174f.txt"
@@ -101,8 +101,8 @@ def test_same_file_name_in_two_folders(store_settings, tmp_path):
     hits = HybridRetriever(store_settings).run("market reopened", k=3, sources=["b/report.txt"])
     assert hits and {h.label for h in hits} == {"b/report.txt"} and "Baiji" in hits[0].text
     # A bare ambiguous name is refused in one line, naming both.
-    from rag.ingest import remove_document
-    from rag.loaders import LoadError
+    from rag.ingest.indexer import remove_document
+    from rag.ingest.loaders import LoadError
 
     with pytest.raises(LoadError, match="a/report.txt, b/report.txt"):
         remove_document("report.txt", store_settings)
@@ -203,7 +203,7 @@ def test_empty_index_after_prune_is_not_reseeded(store_settings, tmp_path):
 def test_a_crash_between_chroma_and_the_catalog_is_recovered(
     store_settings, seeds_copy, tmp_path, monkeypatch
 ):
-    from rag.catalog import Catalog
+    from rag.index.catalog import Catalog
 
     calls = {"n": 0}
     real = Catalog.commit_document
@@ -361,7 +361,7 @@ def test_lost_bm25_index_is_rebuilt_from_the_catalog(store_settings, seeds_copy)
 
 
 def test_uploads_are_kept_in_the_data_folder_and_never_overwrite(store_settings, tmp_path):
-    from rag.uploads import store_uploads
+    from rag.ingest.uploads import store_uploads
 
     def temp_upload(name: str, text: str) -> Path:
         folder = tmp_path / "gradio-tmp" / uuid.uuid4().hex
@@ -378,7 +378,7 @@ def test_uploads_are_kept_in_the_data_folder_and_never_overwrite(store_settings,
     assert not first.exists() and not other.exists(), "the web server's temp copies are deleted"
     report = ingest_paths([s.path for s in stored], store_settings)
     assert report.added == ["report.txt", "report (2).txt"], report
-    from rag.ingest import remove_document
+    from rag.ingest.indexer import remove_document
 
     remove_document("report (2).txt", store_settings)
     assert not (store_settings.uploads_dir / "report (2).txt").exists()

@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.encoders import HashingEmbeddings
-from rag.chunker import chunk_article, locate
-from rag.ingest import ingest_paths
-from rag.models import embedding_model_path
-from rag.store import forget_store
+from rag.index.store import forget_store
+from rag.ingest.chunker import chunk_article, locate
+from rag.ingest.indexer import ingest_paths
+from rag.models.gguf import embedding_model_path
 from rag.types import Article
 from tests.conftest import _settings_for
 from tests.test_index_integrity import index_state

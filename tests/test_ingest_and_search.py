@@ -6,9 +6,9 @@ import json
 import subprocess
 import sys
 
-from rag.ingest import ingest_paths, list_documents, remove_source
-from rag.retriever import HybridRetriever
-from rag.store import open_store
+from rag.answer.retriever import HybridRetriever
+from rag.index.store import open_store
+from rag.ingest.indexer import ingest_paths, list_documents, remove_source
 from tests.conftest import PROJECT_ROOT
 
 
@@ -130,7 +130,7 @@ def test_search_cli_json(seeded_settings):
 
 
 def test_retrieval_eval_set_hybrid_recall(seeded_settings):
-    from rag.evaluation import DEFAULT_SET, evaluate_retrieval, load_items
+    from rag.evaluate.runner import DEFAULT_SET, evaluate_retrieval, load_items
 
     items = load_items(DEFAULT_SET)
     assert len([i for i in items if i.sources]) >= 40
@@ -143,7 +143,7 @@ def test_retrieval_eval_set_hybrid_recall(seeded_settings):
 
 
 def test_first_search_on_an_empty_index_ingests_seeds(store_settings):
-    from rag.retriever import search
+    from rag.answer.retriever import search
 
     assert open_store(store_settings).get(include=[])["ids"] == []
     hits = search("When was Hawija taken from ISIS?", k=2, settings=store_settings)

@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 
-from rag.ingest import ingest_paths
-from rag.pipeline import ask
+from rag.answer.pipeline import ask
+from rag.ingest.indexer import ingest_paths
 from tests.conftest import SEEDS, _settings_for
 
 pytestmark = pytest.mark.llm
@@ -65,7 +65,7 @@ def test_an_unanswerable_question_is_still_declined(hostile_settings):
 
 def test_instruction_detector_spares_the_news():
     """No sentence of the seed articles is taken for an instruction to the model."""
-    from rag.evidence import addresses_the_model, split_sentences
+    from rag.answer.evidence import addresses_the_model, split_sentences
 
     for path in sorted(SEEDS.iterdir()):
         text = path.read_text(encoding="utf-8")

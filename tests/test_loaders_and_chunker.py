@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from rag.chunker import CHUNK_TOKENS, _tokenizer, chunk_article
-from rag.ingest import prepare_article
-from rag.loaders import LoadError, collect_files, load_file
-from rag.models import embedding_model_path
+from rag.ingest.chunker import CHUNK_TOKENS, _tokenizer, chunk_article
+from rag.ingest.indexer import prepare_article
+from rag.ingest.loaders import LoadError, collect_files, load_file
+from rag.models.gguf import embedding_model_path
 from tests.conftest import SEEDS
 
 HTML = """<!doctype html><html><head><title>Town retaken | Example News</title>
@@ -108,7 +108,7 @@ def test_chunks_end_at_sentence_boundaries():
 
 
 def test_tokenizer_keeps_every_script_and_stems_only_english():
-    from rag.tokens import tokenize, unreadable_reason
+    from rag.text.tokens import tokenize, unreadable_reason
 
     assert tokenize("متى تم تحرير الحويجة") == ["متى", "تم", "تحرير", "الحويجة"]
     assert tokenize("Kurds announced the attacks on al-Qa’im") == ["kurd", "announc", "attack", "al", "qaim"]

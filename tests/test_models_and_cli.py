@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from rag.config import PROJECT_ROOT, ConfigError, load_settings
-from rag.models import (
+from rag.models.gguf import (
     KNOWN_GGUF,
     GGUFSpec,
     ModelError,

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from rag.llm import LLMError, check_ollama, get_chat_model
-from rag.pipeline import ask
+from rag.answer.pipeline import ask
+from rag.models.chat import LLMError, check_ollama, get_chat_model
 from tests.conftest import free_port
 from tests.fake_ollama import MODEL, FakeOllama
 
@@ -56,13 +56,15 @@ def test_eval_judge_can_be_an_ollama_model(base_settings, tmp_path):
     import subprocess
     import sys
 
-
     with FakeOllama() as server:
         env = {**os.environ, "RAG_DATA_DIR": str(tmp_path / "d"), "OLLAMA_HOST": server.url}
         args = ["--judge", f"ollama:{MODEL}", "--calibrate", "--calibration-sample", "12", "--out", "run"]
         proc = subprocess.run(
             [sys.executable, "-m", "rag", "eval", *args],
-            capture_output=True, text=True, env=env, cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
         )
         assert proc.returncode == 0, proc.stderr[-2000:]
         judged = [r for r in server.requests if r["path"] == "/api/chat"]

@@ -10,9 +10,9 @@ from dataclasses import replace
 
 import pytest
 
-from rag.llm import LLMError
-from rag.models import KNOWN_GGUF
-from rag.pipeline import ask
+from rag.answer.pipeline import ask
+from rag.models.chat import LLMError
+from rag.models.gguf import KNOWN_GGUF
 from tests.conftest import free_port, stop_process, wait_for_port
 from tests.test_e2e_llm import assert_streams_sentences_first
 
@@ -48,9 +48,7 @@ def openai_server(base_settings, tmp_path_factory):
 
 @pytest.fixture
 def openai_settings(seeded_settings, openai_server):
-    return replace(
-        seeded_settings, llm=f"openai:{ALIAS}", openai_base_url=openai_server, openai_api_key=KEY
-    )
+    return replace(seeded_settings, llm=f"openai:{ALIAS}", openai_base_url=openai_server, openai_api_key=KEY)
 
 
 def test_answer_with_citations_through_the_server(openai_settings):
@@ -70,7 +68,7 @@ def test_unanswerable_is_declined_through_the_server(openai_settings):
 
 
 def test_wrong_key_unknown_model_and_no_server_are_one_line(openai_settings):
-    from rag.llm import get_chat_model
+    from rag.models.chat import get_chat_model
 
     with pytest.raises(LLMError, match=r"refused the API key \(RAG_OPENAI_API_KEY\)"):
         get_chat_model(replace(openai_settings, openai_api_key="wrong"))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import html
 
-from rag.render import answer_markdown, sources_html
+from rag.answer.verifier import Verifier
 from rag.types import Answer, Citation, SentenceCheck
-from rag.verifier import Verifier
+from rag.ui.render import answer_markdown, sources_html
 from tests.test_citations_and_verifier import EVIDENCE, _ev
 
 
@@ -100,7 +100,7 @@ def test_eval_tab_shows_the_newest_report_by_time_not_name(base_settings, tmp_pa
     import os
     from dataclasses import replace
 
-    from app import latest_report
+    from rag.ui.panels import latest_report
 
     settings = replace(base_settings, data_dir=tmp_path)
     assert latest_report(settings)[0].startswith("No evaluation report yet")
@@ -123,7 +123,7 @@ def test_a_leading_auxiliary_verb_is_not_the_question_subject():
 
 
 def test_a_spelling_variant_group_is_a_new_name_unless_the_question_has_it():
-    from rag.verifier import has_type
+    from rag.answer.verifier import has_type
 
     said = "The Syrian Kurds are backed by the United States."
     assert has_type(said, "name", "Who backs the Syrian Kurds?")
@@ -156,7 +156,7 @@ def test_a_quote_offered_as_the_answer_must_say_what_is_asked_itself():
 
 
 def test_evidence_keeps_the_next_sentence_but_not_the_previous_paragraph():
-    from rag.evidence import EvidenceSelector
+    from rag.answer.evidence import EvidenceSelector
     from rag.types import Passage
 
     class Flat:  # every sentence equally similar: the order of the text decides nothing here
@@ -179,7 +179,7 @@ def test_evidence_keeps_the_next_sentence_but_not_the_previous_paragraph():
 
 
 def test_user_and_model_text_cannot_become_markup():
-    from rag.render import plain_markdown
+    from rag.ui.render import plain_markdown
 
     hostile = "See [the mayor](http://evil.example/x) <script>alert(1)</script> **loud** www.evil.example # h"
     out = answer_markdown(hostile + " [1].", turn=2)

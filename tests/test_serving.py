@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from rag.auth import check_bind, is_loopback, load_credentials
 from rag.config import ConfigError
+from rag.ui.auth import check_bind, is_loopback, load_credentials
 from tests.conftest import PROJECT_ROOT, free_port, stop_process, wait_for_port
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rag.grounding import missing_facts
-from rag.judge import SupportJudge, is_verbatim
+from rag.evaluate.grounding import missing_facts
+from rag.evaluate.judge import SupportJudge, is_verbatim
 
 
 @dataclass

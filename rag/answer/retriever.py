@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from rag.catalog import date_num
 from rag.config import Settings
-from rag.store import current_store, open_catalog, open_lexical
-from rag.tokens import tokenize
+from rag.index.catalog import date_num
+from rag.index.store import current_store, open_catalog, open_lexical
+from rag.text.tokens import tokenize
 from rag.types import Passage
 
-__all__ = ["HybridRetriever", "date_num", "search", "tokenize"]
+__all__ = ["HybridRetriever", "search"]
 
 Mode = Literal["hybrid", "dense", "bm25"]
 
@@ -137,7 +137,7 @@ class HybridRetriever:
 def search(query: str, k: int = 5, settings: Settings | None = None, **filters) -> list[Passage]:
     """Top-k passages for ``query`` (hybrid); filters: mode, sources, date_from, date_to."""
     from rag.config import load_settings
-    from rag.ingest import ensure_index
+    from rag.ingest.indexer import ensure_index
 
     settings = settings or load_settings()
     ensure_index(settings)

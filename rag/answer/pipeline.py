@@ -14,10 +14,9 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rag.answerer import DRAFT_SCHEMA, Answerer
-from rag.citations import CitationNumberer, DraftSentence, parse_draft, with_markers
-from rag.config import Settings, load_settings
-from rag.decomposer import (
+from rag.answer.answerer import DRAFT_SCHEMA, Answerer
+from rag.answer.citations import CitationNumberer, DraftSentence, parse_draft, with_markers
+from rag.answer.decomposer import (
     CitationMerger,
     keeps_its_words,
     merge_answers,
@@ -26,14 +25,15 @@ from rag.decomposer import (
     split_question,
     with_subject,
 )
-from rag.evidence import EvidenceSelector, EvidenceSentence
-from rag.ingest import ensure_index
-from rag.llm import MODEL_LOCK, count_tokens, get_chat_model, model_label
-from rag.retriever import HybridRetriever, tokenize
-from rag.store import get_embeddings
-from rag.tokens import unreadable_reason
+from rag.answer.evidence import EvidenceSelector, EvidenceSentence
+from rag.answer.retriever import HybridRetriever
+from rag.answer.verifier import Verdict, Verifier, extract_facts
+from rag.config import Settings, load_settings
+from rag.index.store import get_embeddings
+from rag.ingest.indexer import ensure_index
+from rag.models.chat import MODEL_LOCK, count_tokens, get_chat_model, model_label
+from rag.text.tokens import tokenize, unreadable_reason
 from rag.types import Answer, SentenceCheck
-from rag.verifier import Verdict, Verifier, extract_facts
 
 MAX_QUESTION_CHARS = 2000
 
@@ -108,7 +108,7 @@ class RagPipeline:
         standalone = question
         if history:
             yield StreamEvent("status", "Rewriting the follow-up question…")
-            from rag.rewriter import QuestionRewriter
+            from rag.answer.rewriter import QuestionRewriter
 
             standalone = QuestionRewriter(chat).run(question, history)
             t = lap("rewrite", t)
@@ -237,7 +237,7 @@ class RagPipeline:
         answered: list[tuple[Answer, dict[int, int]]] = []
         for i, part in enumerate(parts):
             if i and refers_back(part):
-                from rag.rewriter import QuestionRewriter
+                from rag.answer.rewriter import QuestionRewriter
 
                 yield StreamEvent("status", f"Part {i + 1} of {len(parts)}: rewriting it on its own…")
                 chat = get_chat_model(self.settings, spec=self.llm)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from langchain_core.utils.json import parse_partial_json
 
-from rag.evidence import EvidenceSentence, split_sentences
+from rag.answer.evidence import EvidenceSentence, split_sentences
 from rag.types import Citation
 
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")

@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from rag.citations import strip_markers
-from rag.evidence import split_sentences
-from rag.judge import SupportJudge
+from rag.answer.citations import strip_markers
+from rag.answer.evidence import split_sentences
+from rag.evaluate.judge import SupportJudge
 
 # A verbatim quote given as the answer is one claim; a "closest passage" shown beside a decline
 # is not a claim at all. A compound question's answer may hold several of either.

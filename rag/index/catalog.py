@@ -6,7 +6,7 @@ without being committed here. Nothing on the query path or in the document listi
 chunk: listing reads the document table and passages are fetched by id.
 
 Chroma, tantivy and SQLite can't share a transaction, so writes follow one protocol (see
-``rag.ingest``): ids are journalled first, Chroma and the lexical index are written, the catalog
+``rag.ingest.indexer``): ids are journalled first, Chroma and the lexical index are written, the catalog
 commits, then what a document no longer has is deleted. After a crash the next writer deletes
 every journalled id the catalog doesn't hold.
 """

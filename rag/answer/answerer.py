@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rag.evidence import EvidenceSentence, format_evidence
-from rag.prompts import load_prompt
+from rag.answer.evidence import EvidenceSentence, format_evidence
+from rag.models.prompts import load_prompt
 
 # Field order matters to a 1.5B model: deciding "answerable" before writing sentences makes
 # it refuse unanswerable questions instead of inventing an answer first.

@@ -15,7 +15,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 
 from rag.config import Settings, set_offline_env
-from rag.models import resolve_gguf
+from rag.models.gguf import resolve_gguf
 
 
 class LLMError(RuntimeError):

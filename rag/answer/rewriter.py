@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.prompts import load_prompt
+from rag.models.prompts import load_prompt
 
 MAX_TURNS = 3  # the last few exchanges carry the referents; more only costs prompt time
 

@@ -23,9 +23,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from rag.config import Settings, load_settings
-from rag.grounding import missing_facts
-from rag.llm import get_chat_model, model_label
-from rag.prompts import PROMPTS_DIR, load_prompt
+from rag.evaluate.grounding import missing_facts
+from rag.models.chat import get_chat_model, model_label
+from rag.models.prompts import PROMPTS_DIR, load_prompt
 
 JUDGE_SCHEMA = {
     "type": "object",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from rag.verifier import extract_facts, normalise_numbers
+from rag.answer.verifier import extract_facts, normalise_numbers
 
 _MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 

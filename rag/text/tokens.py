@@ -1,16 +1,16 @@
 """The one word tokenizer: lowercase terms without stopwords, lightly stemmed.
 
 Used for the lexical (BM25) index and for the overlap checks, so a term matches the same way
-in both. The stopword list is data (``rag/data/stopwords.txt``).
+in both. The stopword list is data (``rag/text/data/stopwords.txt``).
 """
 
 from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 
-_DATA = Path(__file__).resolve().parent / "data"
+from rag.text.wordlists import word_list
+
 # Letters and digits of any script: a question in Arabic keeps its words (0.3 dropped every
 # non-ASCII letter, so such a question had no terms and passed every relevance check).
 _TOKEN = re.compile(r"[^\W_]+")
@@ -20,8 +20,7 @@ TOKENIZER_VERSION = "2"
 
 @cache
 def stopwords() -> frozenset[str]:
-    lines = (_DATA / "stopwords.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+    return frozenset(word_list("stopwords"))
 
 
 def tokenize(text: str) -> list[str]:

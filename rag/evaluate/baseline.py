@@ -19,10 +19,10 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from rag.config import Settings, load_settings
-from rag.llm import count_tokens, get_chat_model, model_label
-from rag.loaders import collect_files, load_file
-from rag.prompts import load_prompt
-from rag.store import open_store
+from rag.index.store import open_store
+from rag.ingest.loaders import collect_files, load_file
+from rag.models.chat import count_tokens, get_chat_model, model_label
+from rag.models.prompts import load_prompt
 from rag.types import Answer, Citation, Passage
 
 # The tutorial's "I don't know", and the ways a small model phrases it.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from rag.config import Settings, set_offline_env
-from rag.models import embedding_model_path
+from rag.models.gguf import embedding_model_path
 
 
 class StoreError(RuntimeError):
@@ -109,7 +109,7 @@ def _reopen_embedded(settings: Settings) -> bool:
     another process) holds the folder: then keep it and try again at the next search."""
     from chromadb.api.shared_system_client import SharedSystemClient
 
-    from rag.lock import LockTimeout, write_lock
+    from rag.index.lock import LockTimeout, write_lock
 
     try:
         with write_lock(settings.data_dir, timeout=0):
@@ -125,7 +125,7 @@ def _reopen_embedded(settings: Settings) -> bool:
 
 def open_catalog(settings: Settings):  # -> rag.catalog.Catalog
     """The collection's catalog (document table and lexical index), cached per process."""
-    from rag.catalog import Catalog
+    from rag.index.catalog import Catalog
 
     key = str(settings.catalog_path)
     if key not in _CATALOGS:
@@ -135,7 +135,7 @@ def open_catalog(settings: Settings):  # -> rag.catalog.Catalog
 
 def open_lexical(settings: Settings):  # -> rag.lexical.LexicalIndex
     """The collection's BM25 index (tantivy), cached per process."""
-    from rag.lexical import LexicalIndex
+    from rag.index.lexical import LexicalIndex
 
     key = str(settings.lexical_dir)
     if key not in _LEXICAL:

@@ -15,7 +15,7 @@ id is journalled in the catalog before the other two are written; after a crash 
 deletes from both every journalled id the catalog doesn't hold (``recover``). A SIGKILL at any
 point, then another ingest, leaves exactly the chunks of a clean ingest.
 
-One writer at a time per data folder (``rag.lock``); a failing file is reported in one line and
+One writer at a time per data folder (``rag.index.lock``); a failing file is reported in one line and
 the run carries on.
 """
 
@@ -27,16 +27,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rag.catalog import ChunkRecord, DocumentRecord, date_num
-from rag.chunker import CHUNK_TOKENS, chunk_article
-from rag.cleaner import clean_text
 from rag.config import Settings
-from rag.loaders import LoadError, collect_files, content_hash, parse_bytes, read_checked
-from rag.lock import write_lock
-from rag.metadata import extract_metadata, parse_date
-from rag.models import embedding_model_path
-from rag.store import batch_size, delete_ids, note_own_write, open_catalog, open_lexical, open_store, upsert
-from rag.tokens import TOKENIZER_VERSION
+from rag.index.catalog import ChunkRecord, DocumentRecord, date_num
+from rag.index.lock import write_lock
+from rag.index.store import (
+    batch_size,
+    delete_ids,
+    note_own_write,
+    open_catalog,
+    open_lexical,
+    open_store,
+    upsert,
+)
+from rag.ingest.chunker import CHUNK_TOKENS, chunk_article
+from rag.ingest.cleaner import clean_text
+from rag.ingest.loaders import LoadError, collect_files, content_hash, parse_bytes, read_checked
+from rag.ingest.metadata import extract_metadata, parse_date
+from rag.models.gguf import embedding_model_path
+from rag.text.tokens import TOKENIZER_VERSION
 from rag.types import Article, Chunk
 
 Progress = Callable[[int, int, str], None]

@@ -11,7 +11,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.loaders import content_hash
+from rag.ingest.loaders import content_hash
 
 
 @dataclass

@@ -22,10 +22,10 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from rag.citations import DraftSentence
-from rag.evidence import EvidenceSentence
-from rag.metadata import MONTHS
-from rag.retriever import tokenize
+from rag.answer.citations import DraftSentence
+from rag.answer.evidence import EvidenceSentence
+from rag.ingest.metadata import MONTHS
+from rag.text.tokens import tokenize
 
 NUMBER_WORDS = {
     w: i

@@ -137,8 +137,8 @@ def retrieval_query(item: EvalItem) -> str:
 
 
 def evaluate_retrieval(items: list[EvalItem], settings: Settings, k: int = 5) -> dict[str, Any]:
-    from rag.ingest import ensure_index
-    from rag.retriever import HybridRetriever
+    from rag.answer.retriever import HybridRetriever
+    from rag.ingest.indexer import ensure_index
 
     ensure_index(settings)
     retriever = HybridRetriever(settings)
@@ -201,7 +201,7 @@ def facts_found(text: str, key_facts: list[list[str]]) -> tuple[int, int]:
 def grounding_score(text: str, citations: list[dict[str, Any]]) -> float | None:
     """Deterministic, model-free: the share of dates, numbers and names in the answer that
     occur in the passages it cites. None when the answer states no such fact."""
-    from rag.grounding import fact_checks
+    from rag.evaluate.grounding import fact_checks
 
     passages = " ".join(f"{c['passage']} {c['title']} {c['date'] or ''}" for c in citations)
     checks = [ok for _, ok in fact_checks(text, passages)]
@@ -315,14 +315,14 @@ def answer_all(
     """
     done = done or {}
     if system == "baseline":
-        from rag.baseline import BaselineChain
+        from rag.evaluate.baseline import BaselineChain
 
         chain = BaselineChain(settings)
 
         def run(item: EvalItem):
             return chain.run(item.question, history=item.history)
     else:
-        from rag.pipeline import ask
+        from rag.answer.pipeline import ask
 
         def run(item: EvalItem):
             return ask(item.question, history=item.history, settings=settings)
@@ -353,7 +353,7 @@ def judge_all(
     rows: list[dict[str, Any]], items: list[EvalItem], judge, equivalence: bool = True, progress=True
 ) -> None:
     """Add faithfulness, ALCE citation scores and judged correctness to each answered row."""
-    from rag.attribution import judge_answer
+    from rag.evaluate.claims import judge_answer
 
     refs = {i.id: i.reference for i in items}
     for n, row in enumerate(rows, start=1):
@@ -441,8 +441,8 @@ def _error(message: str) -> int:
 def _make_judge(args, settings: Settings):
     if (args.judge or "").lower() == "none":
         return None
-    from rag.judge import SupportJudge
-    from rag.llm import parse_llm
+    from rag.evaluate.judge import SupportJudge
+    from rag.models.chat import parse_llm
 
     spec = None if args.judge in (None, "local") else args.judge
     if spec:
@@ -453,7 +453,7 @@ def _make_judge(args, settings: Settings):
 def run_calibration(
     judge, path: Path, out_dir: Path | None, sample: int | None = None, progress: bool = True
 ) -> dict[str, Any]:
-    from rag.calibration import calibrate, format_calibration, load_pairs
+    from rag.evaluate.calibration import calibrate, format_calibration, load_pairs
 
     pairs = load_pairs(path)
     if sample and sample < len(pairs):
@@ -585,7 +585,7 @@ def main(args) -> int:
             system["summary"].update(judged_summary(system["per_question"]))
             _write_json(out_dir / _answers_file(name), system)
 
-    from rag.report import headline_rows, write_report
+    from rag.evaluate.report import headline_rows, write_report
 
     report = {
         "created": time.strftime("%Y-%m-%d %H:%M:%S"),
@@ -618,7 +618,7 @@ def _fill_retrieval(systems: dict[str, dict[str, Any]], items: list[EvalItem], s
     rows = [r for r in systems.get("ours", {}).get("per_question", []) if "retrieval" not in r]
     if not rows:
         return
-    from rag.retriever import HybridRetriever
+    from rag.answer.retriever import HybridRetriever
 
     retriever = HybridRetriever(settings)
     by_id = {i.id: i for i in items}

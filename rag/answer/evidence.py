@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 
-from rag.retriever import tokenize
+from rag.text.tokens import tokenize
+from rag.text.wordlists import word_list
 from rag.types import Passage
 
 # Abbreviations that end in a period without ending a sentence.
@@ -76,8 +76,7 @@ def _doc(p: Passage) -> str:
 
 @cache
 def _instruction_patterns() -> re.Pattern[str]:
-    lines = (Path(__file__).parent / "data" / "instruction_patterns.txt").read_text(encoding="utf-8")
-    rules = [ln.strip() for ln in lines.splitlines() if ln.strip() and not ln.startswith("#")]
+    rules = word_list("instruction_patterns")
     return re.compile("|".join(f"(?:{r})" for r in rules), re.IGNORECASE | re.MULTILINE)
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from rag.retriever import tokenize
+from rag.answer.verifier import _ENTITY, _norm_name, question_names
+from rag.text.tokens import tokenize
 from rag.types import Answer, Citation, SentenceCheck
-from rag.verifier import _ENTITY, _norm_name, question_names
 
 _WH = r"(?:when|where|who|whom|whose|what|which|how|why)\b"
 # ", and when ...", " and when ...", "; when ...". A bare comma is not a join: "When was

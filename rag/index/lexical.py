@@ -7,7 +7,7 @@ exactly as the overlap checks do. tantivy's block-max WAND finds the top hits wi
 every chunk that holds a common word: at 100,000 chunks a query takes about a millisecond,
 where SQLite FTS5 took 50 ms on the same index (measured in ``bench/index_scale.py``).
 
-Writes follow the ingest protocol (``rag.ingest``): ids are journalled in the catalog first,
+Writes follow the ingest protocol (``rag.ingest.indexer``): ids are journalled in the catalog first,
 so a crash between this index, Chroma and the catalog is repaired by deleting the journalled
 ids the catalog doesn't hold. One writer at a time: the data folder's lock is held around it.
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import tantivy
 
-from rag.tokens import tokenize
+from rag.text.tokens import tokenize
 
 # tantivy's writer needs at least 15 MB of heap; more only batches segment flushes.
 _WRITER_HEAP = 64_000_000

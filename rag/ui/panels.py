@@ -1,0 +1,69 @@
+"""What the chat's panels show besides answers: models offered, example questions, the
+document table and the newest eval report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rag.config import Settings
+from rag.ingest.indexer import list_documents
+from rag.models.gguf import KNOWN_GGUF
+
+EMPTY_SOURCES = (
+    "<p class='meta'>Sources for each answer appear here, with the quoted sentence highlighted.</p>"
+)
+
+
+def available_models(settings: Settings) -> list[str]:
+    """The configured model, installed GGUF models, and an Ollama server's models if reachable."""
+    models = [settings.llm]
+    for name, spec in KNOWN_GGUF.items():
+        if (settings.models_dir / spec.filename).exists():
+            models.append(f"llamacpp:{name}")
+    try:
+        from rag.models.chat import check_ollama
+
+        models += [f"ollama:{m}" for m in check_ollama(settings.ollama_host)]
+    except Exception:  # no Ollama server: simply not offered
+        pass
+    return list(dict.fromkeys(models))
+
+
+def example_questions(settings: Settings, limit: int = 4) -> list[str]:
+    """Starter questions drawn from the indexed articles' titles."""
+    docs = list_documents(settings)
+    out = []
+    for d in docs[:limit]:
+        title = d["title"].rstrip(" …")
+        out.append(f"What does the article “{title}” report?")
+    return out
+
+
+def documents_table(settings: Settings, docs: list[dict] | None = None) -> list[list[Any]]:
+    docs = list_documents(settings) if docs is None else docs
+    return [[d["label"], d["title"], d["date"] or "not stated", d["chunks"]] for d in docs]
+
+
+def document_labels(settings: Settings, docs: list[dict] | None = None) -> list[str]:
+    return [d["label"] for d in (list_documents(settings) if docs is None else docs)]
+
+
+def latest_report(settings: Settings) -> tuple[str, list[str]]:
+    """Markdown of the newest eval report and its plots, or how to make one."""
+    root = settings.reports_dir
+    # Newest first by time, not name: a report folder may be named with --out.
+    runs = sorted((p for p in root.glob("*") if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+    for run in runs:
+        md = [p for p in (run / "report.md", run / "answers.md", run / "retrieval.md") if p.exists()]
+        if md:
+            text = "\n\n".join(p.read_text(encoding="utf-8") for p in md)
+            # The plots are shown in the gallery; relative image links don't resolve here.
+            text = "\n".join(line for line in text.splitlines() if not line.startswith("!["))
+            plots = sorted(str(p) for p in run.glob("*.png"))
+            return f"### Latest report: `{run.name}`\n\n{text}", plots
+    return (
+        "No evaluation report yet. Run `rag eval` (70 questions answered and judged: about 15 minutes "
+        "on 2 cores; `--baseline` adds the plain LangChain chain: about 35 minutes in all) or "
+        "`rag eval --retrieval` (retrieval only, under a minute); the newest report shows here.",
+        [],
+    )
