@@ -86,8 +86,8 @@ def disk_mb(path: Path) -> float:
 def measure_queries(data_dir: str, encoder: str, queries: int) -> dict:
     """Run in a fresh process: the first search, warm searches, and the document listing."""
     from rag.answer.retriever import HybridRetriever
-    from rag.evaluate.runner import DEFAULT_SET, load_items
-    from rag.ingest.indexer import list_documents
+    from rag.evaluate.items import DEFAULT_SET, load_items
+    from rag.ingest.documents import list_documents
 
     settings = replace(load_settings(), data_dir=Path(data_dir))
     embeddings = None
@@ -96,7 +96,7 @@ def measure_queries(data_dir: str, encoder: str, queries: int) -> dict:
 
         embeddings = HashingEmbeddings()
     else:
-        from rag.index.store import get_embeddings
+        from rag.models.embeddings import get_embeddings
 
         embeddings = get_embeddings(settings)
         embeddings.embed_query("warm the model up")  # model load is not the index's cost
@@ -168,7 +168,7 @@ def main() -> None:
         print(json.dumps(measure_queries(args.measure, args.encoder, args.queries)))
         return
 
-    from rag.ingest.indexer import ingest_paths
+    from rag.ingest.documents import ingest_paths
 
     root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="rag-bench-"))
     corpus, data = root / "corpus", root / "data"

@@ -17,13 +17,13 @@ import time
 
 from rag.answer.answerer import Answerer
 from rag.answer.evidence import EvidenceSelector
-from rag.answer.pipeline import ask
 from rag.answer.retriever import HybridRetriever
 from rag.config import load_settings
-from rag.evaluate.runner import DEFAULT_SET, load_items
-from rag.index.store import get_embeddings
-from rag.ingest.indexer import ensure_index
+from rag.evaluate.items import DEFAULT_SET, load_items
+from rag.factory import ask
+from rag.ingest.documents import ensure_index
 from rag.models.chat import get_chat_model
+from rag.models.embeddings import get_embeddings
 
 
 def main() -> None:

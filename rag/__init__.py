@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rag.answer.pipeline import ask, ask_stream
-    from rag.answer.retriever import search
+    from rag.factory import ask, ask_stream, search
     from rag.types import Answer, Citation, Passage
 
 __all__ = ["ask", "ask_stream", "search", "Answer", "Citation", "Passage"]
@@ -20,11 +19,11 @@ __all__ = ["ask", "ask_stream", "search", "Answer", "Citation", "Passage"]
 def __getattr__(name: str):
     # Lazy: `import rag` stays cheap; torch, chromadb and llama.cpp load on first use.
     if name in ("ask", "ask_stream"):
-        from rag.answer import pipeline
+        from rag import factory
 
-        return getattr(pipeline, name)
+        return getattr(factory, name)
     if name == "search":
-        from rag.answer.retriever import search
+        from rag.factory import search
 
         return search
     if name in ("Answer", "Citation", "Passage"):

@@ -34,7 +34,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from rag.ingest.indexer import ingest_paths
+    from rag.ingest.documents import ingest_paths
 
     settings = load_settings()
     paths = [Path(p) for p in args.paths] or [settings.seeds_dir]
@@ -56,7 +56,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_documents(args: argparse.Namespace) -> int:
-    from rag.ingest.indexer import list_documents
+    from rag.ingest.documents import list_documents
 
     docs = list_documents(load_settings())
     if args.json:
@@ -69,7 +69,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from rag.ingest.indexer import remove_document
+    from rag.ingest.documents import remove_document
 
     for ref in args.documents:
         n = remove_document(ref, load_settings())
@@ -78,7 +78,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from rag.answer.retriever import search
+    from rag.factory import search
 
     passages = search(
         args.query,
@@ -101,7 +101,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from rag.answer.pipeline import ask_stream
+    from rag.factory import ask_stream
 
     options = {"llm": args.llm} if args.llm else {}
     if args.k:
@@ -248,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     from rag.index.catalog import CatalogError
     from rag.index.lock import LockTimeout
     from rag.index.store import StoreError
-    from rag.ingest.indexer import LoadError
+    from rag.ingest.loaders import LoadError
     from rag.models.chat import LLMError
     from rag.models.gguf import ModelError
 

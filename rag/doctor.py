@@ -34,7 +34,7 @@ def _check_packages(settings: Settings) -> str:
 
 
 def _check_embeddings(settings: Settings) -> str:
-    from rag.index.store import get_embeddings
+    from rag.models.embeddings import get_embeddings
 
     vec = get_embeddings(settings).embed_query("health check")
     return f"{settings.embedding_model}, {len(vec)} dimensions"

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+# What the verifier decided about one sentence of the model's draft, and how a quoted sentence
+# of the evidence was offered: as the answer ("quoted") or beside a decline ("closest").
+CheckStatus = Literal["verified", "repaired", "dropped", "gap", "quoted", "closest"]
+KEPT: tuple[CheckStatus, ...] = ("verified", "repaired")  # shown as the answer
+DRAFTED: tuple[CheckStatus, ...] = ("verified", "repaired", "dropped", "gap")  # the model wrote it
+AnswerKind = Literal["answer", "quote", "abstain"]
 
 
 @dataclass
@@ -33,20 +40,6 @@ class Chunk:
     end: int
     content_hash: str
     doc_id: str = ""
-
-    def metadata(self) -> dict[str, Any]:
-        """Chroma metadata: scalar values only, no None."""
-        return {
-            "doc_id": self.doc_id,
-            "source": self.source,
-            "title": self.title,
-            "date": self.date or "",
-            "date_num": int(self.date.replace("-", "")) if self.date else 0,
-            "author": self.author or "",
-            "start": self.start,
-            "end": self.end,
-            "content_hash": self.content_hash,
-        }
 
 
 @dataclass
@@ -89,12 +82,38 @@ class Citation:
 
 
 @dataclass
+class EvidenceSentence:
+    """A sentence of a retrieved passage, numbered as the model sees it."""
+
+    number: int  # 1-based, as shown to the model
+    text: str
+    passage: Passage
+    start: int  # offsets in the cleaned article text
+    end: int
+    score: float = 0.0
+    # Its paragraph up to it: what "the two towns" or "the operation" refers to. Not the
+    # paragraph before: a subject borrowed from there let "Rawa was ISIS's last holding in
+    # Syria" pass on a sentence about Rawa that followed one about Syria (q48).
+    context: str = ""
+    # The sentence after it: a quote's speaker often comes after the quote.
+    following: str = ""
+
+
+@dataclass
+class DraftSentence:
+    """One sentence of the model's draft and the evidence numbers it cites."""
+
+    text: str  # without markers
+    cites: list[int] = field(default_factory=list)
+
+
+@dataclass
 class SentenceCheck:
-    """The verifier's verdict on one sentence of the model's draft."""
+    """What became of one sentence: a draft sentence's verdict, or a quoted evidence sentence."""
 
     text: str
     citations: list[int]
-    status: str  # "verified" | "repaired" | "dropped"
+    status: CheckStatus
     reason: str = ""
 
 
@@ -105,7 +124,7 @@ class Answer:
     answerable: bool
     citations: list[Citation] = field(default_factory=list)
     standalone_question: str | None = None
-    kind: str = "answer"  # "answer" | "quote" | "abstain"
+    kind: AnswerKind = "answer"
     checks: list[SentenceCheck] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -117,6 +136,12 @@ class Answer:
     @property
     def dropped(self) -> list[SentenceCheck]:
         return [c for c in self.checks if c.status == "dropped"]
+
+    @property
+    def claims(self) -> list[SentenceCheck]:
+        """The sentences offered as true, with their final citation numbers: the verified
+        sentences, or the evidence sentence quoted as the answer."""
+        return [c for c in self.checks if c.status in (*KEPT, "quoted")]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

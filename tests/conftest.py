@@ -103,7 +103,7 @@ def store_settings(request, base_settings, tmp_path) -> Settings:
 @pytest.fixture(scope="session")
 def seeded_settings(base_settings, tmp_path_factory) -> Settings:
     """An embedded index of seeds/, built once per session."""
-    from rag.ingest.indexer import ingest_paths
+    from rag.ingest.documents import ingest_paths
 
     s = _settings_for(base_settings, tmp_path_factory.mktemp("seeded") / "data")
     ingest_paths([SEEDS], s)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer.citations import CitationNumberer, parse_draft, strip_markers, with_markers
-from rag.answer.evidence import EvidenceSentence, split_sentences
-from rag.answer.verifier import DraftSentence, Verifier, extract_facts
-from rag.types import Passage
+from rag.answer.citations import CitationNumberer
+from rag.answer.draft import parse_draft
+from rag.answer.verifier import Verifier
+from rag.text.facts import extract_facts
+from rag.text.markers import strip_markers, with_markers
+from rag.text.sentences import split_sentences
+from rag.types import DraftSentence, EvidenceSentence, Passage
 
 
 def _ev(

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from rag.ingest.article import prepare_article
 from rag.ingest.cleaner import clean_text
-from rag.ingest.indexer import prepare_article
 from rag.ingest.metadata import extract_metadata, parse_date
 from tests.conftest import SEEDS
 

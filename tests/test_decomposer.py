@@ -6,7 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from rag.answer.decomposer import CitationMerger, merge_answers, refers_back, renumber, split_question
+from rag.answer.citations import CitationMerger
+from rag.answer.decomposer import merge_answers, refers_back, split_question
+from rag.text.markers import renumber
 from rag.types import Answer, Citation, SentenceCheck
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from rag.answer.pipeline import ask, ask_stream
+from rag.factory import ask, ask_stream
 
 pytestmark = pytest.mark.llm
 
@@ -109,7 +109,7 @@ def test_compound_question_answers_both_parts(seeded_settings):
 
 
 def test_a_question_in_another_script_is_declined_honestly(seeded_settings):
-    from rag.answer.pipeline import UNREADABLE
+    from rag.answer.compose import UNREADABLE
 
     a = ask("متى تم تحرير الحويجة من داعش؟", settings=seeded_settings)  # "When was Hawija freed from ISIS?"
     assert a.kind == "abstain" and not a.answerable and not a.citations

@@ -12,10 +12,11 @@ from types import SimpleNamespace
 import pytest
 
 from rag.evaluate.calibration import calibrate, load_pairs
-from rag.evaluate.claims import cited_sentences, judge_answer
+from rag.evaluate.claims import claims_of, judge_answer, prose_claims
 from rag.evaluate.judge import SupportJudge, _parse_verdict, is_verbatim
 from rag.evaluate.report import write_report
-from rag.evaluate.runner import check_thresholds, judged_summary
+from rag.evaluate.scoring import check_thresholds, judged_summary
+from rag.types import Answer, SentenceCheck
 
 
 class RuleJudge(SupportJudge):
@@ -32,22 +33,33 @@ def judge(base_settings, tmp_path):
     return RuleJudge(settings=replace(base_settings, data_dir=tmp_path))
 
 
-def test_sentences_carry_their_own_citations():
-    got = cited_sentences("Hawija fell on Oct. 5. [1] It took 15 days [1][2]. The articles don't say why.")
+def test_prose_sentences_carry_their_own_citations():
+    got = prose_claims("Hawija fell on Oct. 5. [1] It took 15 days [1][2]. The articles don't say why.")
     assert [(s.text, s.cites) for s in got] == [("Hawija fell on Oct. 5.", [1]), ("It took 15 days.", [1, 2])]
-    quote = cited_sentences("The articles say: “Rawa fell. Troops advanced.” [3]")
-    assert [(s.text, s.cites) for s in quote] == [("Rawa fell. Troops advanced.", [3])]
-    assert cited_sentences("I don't know.") == []
+    assert prose_claims("I don't know.") == []
+
+
+def test_our_claims_are_read_from_the_checks_not_the_wording():
     # A compound question's answer: a quote for one part, a decline with its closest passage
-    # for the other (not a claim), and a sentence of its own.
-    mixed = cited_sentences(
-        "The articles say: “Rawa fell. Troops advanced.” [1] The articles don't state this directly. "
-        "The closest passage says: “Mosul is large.” [2] Hawija fell on Oct. 5 [3]."
-    )
-    assert [(s.text, s.cites) for s in mixed] == [
+    # for the other (not a claim), and a verified sentence; dropped and gap sentences are not
+    # claims either. The text is deliberately not the UI's wording: only the checks count.
+    checks = [
+        SentenceCheck("Rawa fell. Troops advanced.", [1], "quoted"),
+        SentenceCheck("The articles don't state this directly.", [], "gap"),
+        SentenceCheck("Mosul is large.", [2], "closest"),
+        SentenceCheck("Hawija fell on Oct. 5.", [3], "verified"),
+        SentenceCheck("Hawija fell on Oct. 9.", [], "dropped"),
+        SentenceCheck("It took 15 days.", [3, 4], "repaired"),
+    ]
+    answer = Answer("q?", "(any wording)", True, checks=checks)
+    assert [(c.text, c.cites) for c in claims_of(answer)] == [
         ("Rawa fell. Troops advanced.", [1]),
         ("Hawija fell on Oct. 5.", [3]),
+        ("It took 15 days.", [3, 4]),
     ]
+    # A system without checks (the plain chain) is read from its prose.
+    plain = Answer("q?", "Hawija fell on Oct. 5 [2].", True)
+    assert [(c.text, c.cites) for c in claims_of(plain)] == [("Hawija fell on Oct. 5.", [2])]
 
 
 def test_alce_precision_flags_a_citation_the_sentence_does_not_need(judge):
@@ -238,7 +250,8 @@ def test_summary_thresholds_and_report(tmp_path):
 
 
 def test_retrieval_scores_count_answer_bearing_passages_only():
-    from rag.evaluate.runner import EvalItem, retrieval_scores
+    from rag.evaluate.items import EvalItem
+    from rag.evaluate.retrieval import retrieval_scores
 
     item = EvalItem("q", "When?", "date", ["a.txt"], "Oct. 5", [["Oct. 5", "October 5"]])
     p = lambda src, text: SimpleNamespace(source=src, text=text)  # noqa: E731
@@ -271,8 +284,9 @@ def test_context_faithfulness_judges_uncited_claims_against_everything_retrieved
 
 
 def test_an_interrupted_run_resumes_without_answering_again(base_settings, tmp_path, monkeypatch):
-    import rag.answer.pipeline
-    from rag.evaluate.runner import EvalItem, answer_all
+    import rag.factory
+    from rag.evaluate.items import EvalItem
+    from rag.evaluate.runner import answer_all
     from rag.types import Answer
 
     items = [EvalItem(f"q{i}", f"Question {i}?", "unanswerable", [], "", []) for i in range(1, 4)]
@@ -284,7 +298,7 @@ def test_an_interrupted_run_resumes_without_answering_again(base_settings, tmp_p
             raise KeyboardInterrupt  # the run is stopped during the second question
         return Answer(question=question, text="The articles don't say.", answerable=False, kind="abstain")
 
-    monkeypatch.setattr(rag.answer.pipeline, "ask", fake_ask)
+    monkeypatch.setattr(rag.factory, "ask", fake_ask)
     saved: list[list[dict]] = []
     with pytest.raises(KeyboardInterrupt):
         answer_all(items, base_settings, progress=False, save=lambda rows: saved.append(list(rows)))
@@ -300,7 +314,8 @@ def test_an_interrupted_run_resumes_without_answering_again(base_settings, tmp_p
 @pytest.mark.parametrize("name", ["questions.jsonl", "heldout.jsonl", "heldout2.jsonl"])
 def test_the_shipped_question_sets_are_answerable_as_written(name):
     from rag.config import PROJECT_ROOT
-    from rag.evaluate.runner import fold, load_items
+    from rag.evaluate.items import load_items
+    from rag.text.normalise import fold
 
     items = load_items(PROJECT_ROOT / "eval" / name)
     types = {"single_fact", "number", "date", "multi_article", "contested", "follow_up", "unanswerable"}

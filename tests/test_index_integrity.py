@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 
 from bench.encoders import HashingEmbeddings
-from rag.answer.retriever import HybridRetriever, search
+from rag.answer.retriever import HybridRetriever
+from rag.factory import search
 from rag.index.store import forget_store, open_catalog, open_lexical, open_store
-from rag.ingest.indexer import ingest_paths, list_documents
+from rag.ingest.documents import ingest_paths, list_documents
 from tests.conftest import PROJECT_ROOT, SEEDS, _settings_for
 
 RAWA = "003_523b4ce3a384174f.txt"
@@ -101,7 +102,7 @@ def test_same_file_name_in_two_folders(store_settings, tmp_path):
     hits = HybridRetriever(store_settings).run("market reopened", k=3, sources=["b/report.txt"])
     assert hits and {h.label for h in hits} == {"b/report.txt"} and "Baiji" in hits[0].text
     # A bare ambiguous name is refused in one line, naming both.
-    from rag.ingest.indexer import remove_document
+    from rag.ingest.documents import remove_document
     from rag.ingest.loaders import LoadError
 
     with pytest.raises(LoadError, match="a/report.txt, b/report.txt"):
@@ -378,7 +379,7 @@ def test_uploads_are_kept_in_the_data_folder_and_never_overwrite(store_settings,
     assert not first.exists() and not other.exists(), "the web server's temp copies are deleted"
     report = ingest_paths([s.path for s in stored], store_settings)
     assert report.added == ["report.txt", "report (2).txt"], report
-    from rag.ingest.indexer import remove_document
+    from rag.ingest.documents import remove_document
 
     remove_document("report (2).txt", store_settings)
     assert not (store_settings.uploads_dir / "report (2).txt").exists()

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from bench.encoders import HashingEmbeddings
 from rag.index.store import forget_store
 from rag.ingest.chunker import chunk_article, locate
-from rag.ingest.indexer import ingest_paths
+from rag.ingest.documents import ingest_paths
 from rag.models.gguf import embedding_model_path
 from rag.types import Article
 from tests.conftest import _settings_for

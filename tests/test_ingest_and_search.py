@@ -8,7 +8,7 @@ import sys
 
 from rag.answer.retriever import HybridRetriever
 from rag.index.store import open_store
-from rag.ingest.indexer import ingest_paths, list_documents, remove_source
+from rag.ingest.documents import ingest_paths, list_documents, remove_source
 from tests.conftest import PROJECT_ROOT
 
 
@@ -130,7 +130,8 @@ def test_search_cli_json(seeded_settings):
 
 
 def test_retrieval_eval_set_hybrid_recall(seeded_settings):
-    from rag.evaluate.runner import DEFAULT_SET, evaluate_retrieval, load_items
+    from rag.evaluate.items import DEFAULT_SET, load_items
+    from rag.evaluate.retrieval import evaluate_retrieval
 
     items = load_items(DEFAULT_SET)
     assert len([i for i in items if i.sources]) >= 40
@@ -143,7 +144,7 @@ def test_retrieval_eval_set_hybrid_recall(seeded_settings):
 
 
 def test_first_search_on_an_empty_index_ingests_seeds(store_settings):
-    from rag.answer.retriever import search
+    from rag.factory import search
 
     assert open_store(store_settings).get(include=[])["ids"] == []
     hits = search("When was Hawija taken from ISIS?", k=2, settings=store_settings)

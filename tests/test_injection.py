@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 
-from rag.answer.pipeline import ask
-from rag.ingest.indexer import ingest_paths
+from rag.factory import ask
+from rag.ingest.documents import ingest_paths
 from tests.conftest import SEEDS, _settings_for
 
 pytestmark = pytest.mark.llm

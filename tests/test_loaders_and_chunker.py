@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from rag.ingest.article import prepare_article
 from rag.ingest.chunker import CHUNK_TOKENS, _tokenizer, chunk_article
-from rag.ingest.indexer import prepare_article
 from rag.ingest.loaders import LoadError, collect_files, load_file
 from rag.models.gguf import embedding_model_path
 from tests.conftest import SEEDS

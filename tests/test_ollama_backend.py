@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from rag.answer.pipeline import ask
+from rag.factory import ask
 from rag.models.chat import LLMError, check_ollama, get_chat_model
 from tests.conftest import free_port
 from tests.fake_ollama import MODEL, FakeOllama

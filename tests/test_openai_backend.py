@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from rag.answer.pipeline import ask
+from rag.factory import ask
 from rag.models.chat import LLMError
 from rag.models.gguf import KNOWN_GGUF
 from tests.conftest import free_port, stop_process, wait_for_port

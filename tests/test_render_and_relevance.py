@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from rag.answer.verifier import Verifier
+from rag.answer.relevance import RelevanceCheck
 from rag.types import Answer, Citation, SentenceCheck
 from rag.ui.render import answer_markdown, sources_html
 from tests.test_citations_and_verifier import EVIDENCE, _ev
@@ -37,30 +37,30 @@ def test_answer_markdown_links_markers_and_marks_abstention():
 
 
 def test_addresses_requires_the_question_subject():
-    v = Verifier()
-    ok, _ = v.addresses("When was Hawija taken from ISIS?", [EVIDENCE[2]])
+    v = RelevanceCheck()
+    ok, _ = v.run("When was Hawija taken from ISIS?", [EVIDENCE[2]])
     assert ok
-    ok, why = v.addresses("How many civilians were killed in the battle for Mosul?", [EVIDENCE[2]])
+    ok, why = v.run("How many civilians were killed in the battle for Mosul?", [EVIDENCE[2]])
     assert not ok and "mosul" in why
-    ok, why = v.addresses("Who won the 2018 Iraqi parliamentary election?", [EVIDENCE[2]])
+    ok, why = v.run("Who won the 2018 Iraqi parliamentary election?", [EVIDENCE[2]])
     assert not ok and "election" in why
 
 
 def test_addresses_reads_the_previous_sentence():
     ev = _ev(7, "50,000 civilians remain in the two towns as well.", "004.txt")
-    v = Verifier()
-    assert not v.addresses("How many civilians remained in al-Qaim and Rawa?", [ev])[0]
+    v = RelevanceCheck()
+    assert not v.run("How many civilians remained in al-Qaim and Rawa?", [ev])[0]
     ev.context = "Iraqi forces attacked the border towns of al-Qaim and Rawa."
-    assert v.addresses("How many civilians remained in al-Qaim and Rawa?", [ev])[0]
+    assert v.run("How many civilians remained in al-Qaim and Rawa?", [ev])[0]
 
 
 def test_answer_must_give_the_type_asked_for():
-    v = Verifier()
+    v = RelevanceCheck()
     q = "When was Hawija taken from ISIS?"
-    ok, why = v.addresses(q, [EVIDENCE[2]], "Hawija was taken from ISIS after 15 days of fighting.")
+    ok, why = v.run(q, [EVIDENCE[2]], "Hawija was taken from ISIS after 15 days of fighting.")
     assert not ok and "date" in why
-    assert v.addresses(q, [EVIDENCE[2]], "Hawija was taken from ISIS on Oct. 5.")[0]
-    ok, why = v.addresses(
+    assert v.run(q, [EVIDENCE[2]], "Hawija was taken from ISIS on Oct. 5.")[0]
+    ok, why = v.run(
         "How many days did the fighting for Hawija last?",
         [EVIDENCE[2]],
         "Hawija was the last urban stronghold of ISIS.",
@@ -69,19 +69,17 @@ def test_answer_must_give_the_type_asked_for():
 
 
 def test_a_number_must_count_what_was_asked():
-    v = Verifier()
+    v = RelevanceCheck()
     towns = _ev(8, "As of now, ISIS only holds two major towns in Iraq--Rawa and al-Qa’im.", "000.txt")
-    ok, why = v.addresses("How many civilians remained in al-Qaim and Rawa?", [towns], towns.text)
+    ok, why = v.run("How many civilians remained in al-Qaim and Rawa?", [towns], towns.text)
     assert not ok and "civilian" in why
-    assert v.addresses("How many ISIS troops remained in the al-Qaim area?", [EVIDENCE[5]], EVIDENCE[5].text)[
-        0
-    ]
+    assert v.run("How many ISIS troops remained in the al-Qaim area?", [EVIDENCE[5]], EVIDENCE[5].text)[0]
 
 
 def test_who_question_needs_a_new_name():
-    v = Verifier()
+    v = RelevanceCheck()
     title = _ev(9, "ISIS is About to be Ousted from Iraq", "000.txt")
-    ok, why = v.addresses("Who wrote the article about ISIS being ousted from Iraq?", [title], title.text)
+    ok, why = v.run("Who wrote the article about ISIS being ousted from Iraq?", [title], title.text)
     assert not ok and "name" in why
     talibawi = _ev(
         10,
@@ -89,7 +87,7 @@ def test_who_question_needs_a_new_name():
         "Forces, announced a new campaign.",
         "000.txt",
     )
-    assert v.addresses(
+    assert v.run(
         "Who is the spokesperson for the Popular Mobilization Forces?",
         [talibawi],
         "Javad Talibawi is the spokesperson for the Popular Mobilization Forces.",
@@ -118,40 +116,42 @@ def test_eval_tab_shows_the_newest_report_by_time_not_name(base_settings, tmp_pa
 def test_a_leading_auxiliary_verb_is_not_the_question_subject():
     ev = _ev(9, "Doing so has increased the pace of liberation and probably saved thousands of lives.")
     ev.context = "Both the Iraqis and the United States changed the rules of engagement."
-    ok, why = Verifier().addresses("Did changing the rules of engagement save lives?", [ev])
+    ok, why = RelevanceCheck().run("Did changing the rules of engagement save lives?", [ev])
     assert ok, why
 
 
 def test_a_spelling_variant_group_is_a_new_name_unless_the_question_has_it():
-    from rag.answer.verifier import has_type
+    from rag.text.question import analyse
 
     said = "The Syrian Kurds are backed by the United States."
-    assert has_type(said, "name", "Who backs the Syrian Kurds?")
-    assert not has_type("ISIS holds Rawa.", "name", "Who commanded the Islamic State fighters in Rawa?")
+    assert analyse("Who backs the Syrian Kurds?").has_wanted_type(said)
+    assert not analyse("Who commanded the Islamic State fighters in Rawa?").has_wanted_type(
+        "ISIS holds Rawa."
+    )
 
 
 def test_the_subject_may_be_named_in_the_next_or_previous_sentence():
-    v = Verifier()
+    v = RelevanceCheck()
     quote = _ev(10, "“Isis is not the root cause of Iraq’s problems, it’s a symptom of it.”", "002.txt")
     q = "According to Andreas Krieg, what is ISIS a symptom of?"
-    assert not v.addresses(q, [quote])[0]
+    assert not v.run(q, [quote])[0]
     quote.following = "Dr Andreas Krieg of King’s College London told The Independent."
-    assert v.addresses(q, [quote])[0]
+    assert v.run(q, [quote])[0]
     # Only a quotation borrows its subject from the next sentence.
     towns = _ev(11, "As of now, ISIS only holds two major towns in Iraq--Rawa and al-Qa’im.", "000.txt")
     towns.following = "The PMF announced a campaign along the border with Syria."
-    ok, why = v.addresses("Which city was the last major ISIS holding in Syria?", [towns])
+    ok, why = v.run("Which city was the last major ISIS holding in Syria?", [towns])
     assert not ok and "syria" in why
 
 
 def test_a_quote_offered_as_the_answer_must_say_what_is_asked_itself():
-    v = Verifier(min_coverage=0.75)
+    v = RelevanceCheck(min_coverage=0.75)
     q = "What was the name of the operation to retake Mosul?"
     right = _ev(11, "Operation Inherent Resolve to retake Mosul began in October 2016.", "002.txt")
     wrong = _ev(12, "While the struggle for Mosul has almost reached its end, militants cling on.", "002.txt")
     wrong.context = right.text  # same paragraph: its words are not the quote's
-    assert v.addresses(q, [right], right.text, allow_paraphrase=False)[0]
-    ok, why = v.addresses(q, [wrong], wrong.text, allow_paraphrase=False)
+    assert v.run(q, [right], right.text, allow_paraphrase=False)[0]
+    ok, why = v.run(q, [wrong], wrong.text, allow_paraphrase=False)
     assert not ok and "operation" in why
 
 

@@ -10,11 +10,14 @@ articles may state a fact of two towns together ("50,000 civilians remain in the
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
-from rag.answer.verifier import _ENTITY, _norm_name, question_names
+from rag.answer.citations import CitationMerger
+from rag.text.facts import ENTITY
+from rag.text.markers import renumber
+from rag.text.normalise import name_key
+from rag.text.question import analyse
 from rag.text.tokens import tokenize
-from rag.types import Answer, Citation, SentenceCheck
+from rag.types import Answer, SentenceCheck
 
 _WH = r"(?:when|where|who|whom|whose|what|which|how|why)\b"
 # ", and when ...", " and when ...", "; when ...". A bare comma is not a join: "When was
@@ -24,7 +27,6 @@ _JOIN = re.compile(rf"(?:\s*,\s*and\s+|\s*;\s*(?:and\s+)?|\s+and\s+)(?={_WH})", 
 _REFERS_BACK = re.compile(
     r"\b(it|its|them|they|their|he|him|his|she|her|this|that|these|those|there)\b", re.I
 )
-_MARKER = re.compile(r"\[(\d+)\]")
 
 
 def split_question(question: str) -> list[str]:
@@ -53,35 +55,11 @@ def keeps_its_words(part: str, rewritten: str) -> bool:
 def with_subject(part: str, previous: str) -> str:
     """The part with the names of the part before it: "How many civilians remained there
     (al-Qaim)?". Used when the model's rewrite lost the part's own words."""
-    wanted = set(question_names(previous))
-    names = [m.group(0) for m in _ENTITY.finditer(previous) if _norm_name(m.group(0)) in wanted]
+    wanted = set(analyse(previous).names)
+    names = [m.group(0) for m in ENTITY.finditer(previous) if name_key(m.group(0)) in wanted]
     if not names:
         return part
     return f"{part.rstrip('?').rstrip()} ({', '.join(dict.fromkeys(names))})?"
-
-
-def renumber(text: str, mapping: dict[int, int]) -> str:
-    return _MARKER.sub(lambda m: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]", text)
-
-
-class CitationMerger:
-    """One numbering for the citations of several answers: a sentence cited by two parts keeps
-    one number."""
-
-    def __init__(self) -> None:
-        self.citations: list[Citation] = []
-        self._numbers: dict[tuple[str, int, int], int] = {}
-
-    def add(self, answer: Answer) -> dict[int, int]:
-        """Map the answer's own citation numbers to the merged numbering."""
-        mapping = {}
-        for c in answer.citations:
-            key = (c.doc_id or c.source, c.start, c.end)
-            if key not in self._numbers:
-                self._numbers[key] = len(self.citations) + 1
-                self.citations.append(replace(c, number=self._numbers[key]))
-            mapping[c.number] = self._numbers[key]
-        return mapping
 
 
 def merge_answers(

@@ -9,64 +9,21 @@ can highlight exactly the sentence it quotes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 
+from rag.text.sentences import split_sentences
 from rag.text.tokens import tokenize
 from rag.text.wordlists import word_list
-from rag.types import Passage
+from rag.types import EvidenceSentence, Passage
 
-# Abbreviations that end in a period without ending a sentence.
-_ABBREV = re.compile(
-    r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|Lt|Gen|Col|Sgt|St|No|"
-    r"Prof|Sen|Rep|Gov|vs|etc|U\.S|U\.N|U\.K|E\.U|[A-Z])\.$"
-)
 # A sentence that leans on the one before it is shown with it: "On the same day, the Syrian
 # Army recaptured Deir ez-Zor" means nothing without the sentence that names the day.
 _ANAPHORIC = re.compile(
     r"^(It|Its|They|Their|This|That|These|Those|He|She|His|Her|There|The same|On the same day|"
     r"Shortly thereafter|Some of the|The group|The city|The town|The operation|Both)\b"
 )
-_SENT_END = re.compile(r"[.!?][\"”’)]?(?=\s+[\"“(]?[A-Z0-9])|\n+")
-
-
-@dataclass
-class EvidenceSentence:
-    number: int  # 1-based, as shown to the model
-    text: str
-    passage: Passage
-    start: int  # offsets in the cleaned article text
-    end: int
-    score: float = 0.0
-    # Its paragraph up to it: what "the two towns" or "the operation" refers to. Not the
-    # paragraph before: a subject borrowed from there let "Rawa was ISIS's last holding in
-    # Syria" pass on a sentence about Rawa that followed one about Syria (q48).
-    context: str = ""
-    # The sentence after it: a quote's speaker often comes after the quote.
-    following: str = ""
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) spans of the sentences in ``text``, skipping abbreviations like 'Oct.'."""
-    spans: list[tuple[int, int]] = []
-    begin = 0
-    for m in _SENT_END.finditer(text):
-        end = m.end() if m.group().strip() else m.start()
-        if m.group().startswith(".") and _ABBREV.search(text[begin : m.start() + 1]):
-            continue
-        if text[begin:end].strip():
-            spans.append((begin, end))
-        begin = m.end()
-    if text[begin:].strip():
-        spans.append((begin, len(text)))
-    out = []
-    for s, e in spans:
-        seg = text[s:e]
-        lead = len(seg) - len(seg.lstrip())
-        out.append((s + lead, s + len(seg.rstrip())))
-    return [(s, e) for s, e in out if e - s > 1]
 
 
 def _doc(p: Passage) -> str:

@@ -10,12 +10,10 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from rag.config import Settings
-from rag.index.catalog import date_num
 from rag.index.store import current_store, open_catalog, open_lexical
+from rag.text.dates import date_num
 from rag.text.tokens import tokenize
 from rag.types import Passage
-
-__all__ = ["HybridRetriever", "search"]
 
 Mode = Literal["hybrid", "dense", "bm25"]
 
@@ -132,13 +130,3 @@ class HybridRetriever:
             kept.append(p)
             kept_tokens.append(toks)
         return kept
-
-
-def search(query: str, k: int = 5, settings: Settings | None = None, **filters) -> list[Passage]:
-    """Top-k passages for ``query`` (hybrid); filters: mode, sources, date_from, date_to."""
-    from rag.config import load_settings
-    from rag.ingest.indexer import ensure_index
-
-    settings = settings or load_settings()
-    ensure_index(settings)
-    return HybridRetriever(settings).run(query, k=k, **filters)

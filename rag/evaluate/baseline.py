@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import re
 import time
 
 from langchain_core.documents import Document
@@ -23,14 +22,9 @@ from rag.index.store import open_store
 from rag.ingest.loaders import collect_files, load_file
 from rag.models.chat import count_tokens, get_chat_model, model_label
 from rag.models.prompts import load_prompt
+from rag.text.absence import states_absence
+from rag.text.markers import marker_numbers
 from rag.types import Answer, Citation, Passage
-
-# The tutorial's "I don't know", and the ways a small model phrases it.
-_DECLINE = re.compile(
-    r"\b(i (don't|do not) know|(does not|doesn't|do not|don't) (mention|provide|say|state|specify|contain|"
-    r"include|give)|not (mentioned|provided|specified|stated|given)|no (information|mention))\b",
-    re.I,
-)
 
 
 def baseline_settings(settings: Settings) -> Settings:
@@ -86,7 +80,7 @@ class BaselineChain:
         text = chain.invoke(inputs).strip()
         prompt = [str(m.content) for m in load_prompt("baseline").format_messages(**inputs)]
         prompt_tokens = count_tokens(self.settings, prompt, spec=self.llm)
-        used = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+        used = set(marker_numbers(text))
         citations = [
             Citation(
                 number=i,
@@ -114,7 +108,7 @@ class BaselineChain:
             )
             for d in docs
         ]
-        declined = not text or bool(_DECLINE.search(text))
+        declined = not text or states_absence(text)  # the tutorial's "I don't know" and its kin
         return Answer(
             question=question,
             text=text,

@@ -127,3 +127,23 @@ def format_calibration(result: dict[str, Any]) -> str:
         for r in result["errors"]:
             lines.append(f"    {r['id']} ({r['kind']}, label {r['label']}): {r['claim'][:90]}")
     return "\n".join(lines)
+
+
+def run_calibration(
+    judge, path: Path, out_dir: Path | None, sample: int | None = None, progress: bool = True
+) -> dict[str, Any]:
+    pairs = load_pairs(path)
+    if sample and sample < len(pairs):
+        # Evenly spaced within each label, in the set's proportions, so every article and
+        # kind of pair stays represented.
+        pos = [p for p in pairs if p.supported]
+        neg = [p for p in pairs if not p.supported]
+        n_pos = round(sample * len(pos) / len(pairs))
+        chosen = {id(g[i * len(g) // n]) for g, n in ((pos, n_pos), (neg, sample - n_pos)) for i in range(n)}
+        pairs = [p for p in pairs if id(p) in chosen]
+    result = calibrate(judge, pairs, progress=progress)
+    if out_dir:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "calibration.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    print(format_calibration(result), file=sys.stderr)
+    return result

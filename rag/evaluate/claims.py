@@ -15,21 +15,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rag.answer.citations import strip_markers
-from rag.answer.evidence import split_sentences
-from rag.evaluate.judge import SupportJudge
+from rag.text.absence import states_absence
+from rag.text.markers import markers_before_stop, strip_markers, with_markers
+from rag.text.sentences import split_sentences
+from rag.types import Answer
 
-# A verbatim quote given as the answer is one claim; a "closest passage" shown beside a decline
-# is not a claim at all. A compound question's answer may hold several of either.
-_QUOTE_ANSWER = re.compile(r"The articles say:\s*“(?P<quote>.+?)”\s*(?P<marks>(?:\[\d+\])+)", re.S)
-_CLOSEST = re.compile(r"The closest passage says:\s*“.+?”\s*(?:\[\d+\])+", re.S)
-_META = re.compile(
-    r"^(the articles?|the (provided |given )?(context|passages?|sources?|documents?)|"
-    r"i (don't|do not) know|there is no (information|mention))\b",
-    re.I,
+if TYPE_CHECKING:
+    from rag.evaluate.judge import SupportJudge
+
+# "The articles report that ..." or "The context doesn't say": about the sources, not the events.
+_ABOUT_THE_SOURCES = re.compile(
+    r"^(the articles?|the (provided |given )?(context|passages?|sources?|documents?))\b", re.I
 )
+
+
+def _about_the_sources(sentence: str) -> bool:
+    return bool(_ABOUT_THE_SOURCES.match(sentence)) or states_absence(sentence)
 
 
 @dataclass
@@ -38,32 +41,47 @@ class CitedSentence:
     cites: list[int] = field(default_factory=list)
 
 
-def cited_sentences(answer_text: str) -> list[CitedSentence]:
-    """The answer's factual sentences with the citation numbers each carries."""
-    out: list[CitedSentence] = []
-
-    def take_quote(m: re.Match) -> str:
-        out.append(CitedSentence(m["quote"], [int(n) for n in re.findall(r"\d+", m["marks"])]))
-        return " "
-
-    text = _CLOSEST.sub(" ", _QUOTE_ANSWER.sub(take_quote, answer_text))
-    # "... Oct. 5. [1] Next" -> "... Oct. 5 [1]. Next": markers after a full stop belong to
-    # the sentence before it.
-    text = re.sub(r"([.!?])\s*((?:\[\d+\])+)", r" \2\1", text)
+def prose_claims(text: str) -> list[CitedSentence]:
+    """The factual sentences of prose with inline [n] markers (the plain chain's answers), with
+    the citation numbers each carries."""
+    text = markers_before_stop(text)
+    out = []
     for s, e in split_sentences(text):
         clean, nums = strip_markers(text[s:e])
         if re.search(r"[A-Za-z0-9]", clean):
             out.append(CitedSentence(clean, list(dict.fromkeys(nums))))
-    return [s for s in out if not _META.match(s.text)]
+    return [c for c in out if not _about_the_sources(c.text)]
+
+
+def answer_claims(answer: Answer) -> list[CitedSentence]:
+    """The claims of one of our answers, read from its checks: each verified sentence, and a
+    verbatim quote given as the answer (one claim however many sentences it has). A closest
+    passage shown beside a decline is not a claim."""
+    out: list[CitedSentence] = []
+    for c in answer.claims:
+        if c.status == "quoted":
+            out.append(CitedSentence(c.text, list(c.citations)))
+        else:
+            out += prose_claims(with_markers(c.text, c.citations))
+    return out
+
+
+def claims_of(answer: Answer) -> list[CitedSentence]:
+    """Ours are read from the checks; a system without checks (the plain chain) from its prose."""
+    return answer_claims(answer) if answer.checks else prose_claims(answer.text)
 
 
 def judge_answer(
-    answer_text: str, passages: dict[int, str], judge: SupportJudge, context: list[str] | None = None
+    answer: list[CitedSentence] | str,
+    passages: dict[int, str],
+    judge: SupportJudge,
+    context: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Faithfulness and ALCE citation scores of one answer. ``passages`` maps each citation
+    """Faithfulness and ALCE citation scores of one answer (its claims, or prose with [n]
+    markers). ``passages`` maps each citation
     number the answer may use to its passage text; ``context``, when given, is everything the
     system retrieved, for faithfulness as RAGAS first defined it (claims against the context)."""
-    sentences = cited_sentences(answer_text)
+    sentences = prose_claims(answer) if isinstance(answer, str) else answer
     cited = [passages[n] for n in sorted({n for s in sentences for n in s.cites}) if n in passages]
     claims = []
     for s in sentences:

@@ -26,6 +26,7 @@ from rag.config import Settings, load_settings
 from rag.evaluate.grounding import missing_facts
 from rag.models.chat import get_chat_model, model_label
 from rag.models.prompts import PROMPTS_DIR, load_prompt
+from rag.text.normalise import squash
 
 JUDGE_SCHEMA = {
     "type": "object",
@@ -46,15 +47,10 @@ class Judgement:
         return asdict(self)
 
 
-def _squash(text: str) -> str:
-    text = re.sub(r"\[\d+\]", "", text).lower().replace("’", "'").replace("“", '"').replace("”", '"')
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
-
-
 def is_verbatim(claim: str, passages: list[str]) -> bool:
     """The claim (minus punctuation and case) is a span of one passage: entailed by definition."""
-    c = _squash(claim)
-    return len(c.split()) >= 4 and any(c in _squash(p) for p in passages)
+    c = squash(claim)
+    return len(c.split()) >= 4 and any(c in squash(p) for p in passages)
 
 
 def format_passages(passages: list[str]) -> str:

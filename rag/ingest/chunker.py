@@ -9,9 +9,11 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import lru_cache
+from typing import Any
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from rag.text.dates import date_num
 from rag.types import Article, Chunk
 
 CHUNK_TOKENS = 160
@@ -98,3 +100,18 @@ def chunk_article(article: Article, model_path: str) -> list[Chunk]:
             )
         )
     return chunks
+
+
+def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
+    """Chroma metadata: scalar values only, no None."""
+    return {
+        "doc_id": chunk.doc_id,
+        "source": chunk.source,
+        "title": chunk.title,
+        "date": chunk.date or "",
+        "date_num": date_num(chunk.date),
+        "author": chunk.author or "",
+        "start": chunk.start,
+        "end": chunk.end,
+        "content_hash": chunk.content_hash,
+    }

@@ -23,13 +23,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from rag.config import Settings
-from rag.index.catalog import ChunkRecord, DocumentRecord, date_num
 from rag.index.lock import write_lock
+from rag.index.records import ChunkRecord, DocumentRecord
 from rag.index.store import (
     batch_size,
     delete_ids,
@@ -39,11 +38,13 @@ from rag.index.store import (
     open_store,
     upsert,
 )
-from rag.ingest.chunker import CHUNK_TOKENS, chunk_article
-from rag.ingest.cleaner import clean_text
-from rag.ingest.loaders import LoadError, collect_files, content_hash, parse_bytes, read_checked
-from rag.ingest.metadata import extract_metadata, parse_date
+from rag.ingest.adopt import adopt_collection
+from rag.ingest.article import prepare_article
+from rag.ingest.chunker import CHUNK_TOKENS, chunk_article, chunk_metadata
+from rag.ingest.loaders import LoadError, collect_files, content_hash, read_checked
+from rag.ingest.report import IngestReport, one_line
 from rag.models.gguf import embedding_model_path
+from rag.text.dates import date_num
 from rag.text.tokens import TOKENIZER_VERSION
 from rag.types import Article, Chunk
 
@@ -54,38 +55,6 @@ _MAX_CHARS_PER_TOKEN = 8
 
 
 @dataclass
-class IngestReport:
-    added: list[str] = field(default_factory=list)
-    replaced: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    moved: list[str] = field(default_factory=list)
-    pruned: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, one-line reason)
-    chunks_added: int = 0
-    chunks_deleted: int = 0
-    total_chunks: int = 0
-    seconds: float = 0.0
-
-    @property
-    def errors(self) -> list[str]:
-        return [reason if reason.startswith(name) else f"{name}: {reason}" for name, reason in self.failed]
-
-    def summary(self) -> str:
-        text = (
-            f"added {len(self.added)}, replaced {len(self.replaced)}, unchanged {len(self.unchanged)}, "
-            f"moved {len(self.moved)}, pruned {len(self.pruned)} file(s); +{self.chunks_added} "
-            f"-{self.chunks_deleted} chunks; {self.total_chunks} chunks in the index"
-        )
-        if self.seconds:
-            text += f"; {self.seconds:.1f} s"
-        if self.chunks_added and self.seconds:
-            text += f" ({self.chunks_added / self.seconds:.0f} chunks/s, model loading included)"
-        if self.failed:
-            text += f"; {len(self.failed)} file(s) failed"
-        return text
-
-
-@dataclass
 class _Prepared:
     """One parsed file waiting in a batch."""
 
@@ -93,37 +62,6 @@ class _Prepared:
     chunks: list[Chunk]
     size: int
     existed: bool
-
-
-def _iso_or_none(value: str | None) -> str | None:
-    if not value:
-        return None
-    return value[:10] if len(value) >= 10 and value[4] == "-" else parse_date(value)
-
-
-def prepare_article(path: Path, data: bytes | None = None, max_bytes: int | None = None) -> Article:
-    """Load and clean one file and read its metadata."""
-    data = read_checked(path, max_bytes) if data is None else data
-    raw = parse_bytes(path, data)
-    cleaned = clean_text(raw.text)
-    if not cleaned.text.strip():
-        raise LoadError(f"{path.name}: nothing left after cleaning")
-    meta = extract_metadata(cleaned.text, fallback_title=path.stem)
-    return Article(
-        source=path.name,
-        path=str(path.resolve()),
-        title=raw.title or meta.title,
-        text=cleaned.text,
-        date=_iso_or_none(raw.date) or meta.date,
-        author=raw.author or meta.author,
-        content_hash=raw.content_hash,
-        removed=cleaned.removed,
-    )
-
-
-def _one_line(exc: BaseException) -> str:
-    first = (str(exc).strip().splitlines() or [""])[0]
-    return f"{type(exc).__name__}: {first}"[:300]
 
 
 class Indexer:
@@ -156,7 +94,7 @@ class Indexer:
                 self.recover()
                 if self.catalog.get_meta("initialized") is None:
                     if self.store._collection.count() > 0:
-                        self._adopt_collection()
+                        adopt_collection(self.store, self.catalog, self.write_size)
                     elif seed_if_new and self.settings.seeds_dir.is_dir():
                         paths = [self.settings.seeds_dir]
                 elif seed_if_new:
@@ -220,7 +158,7 @@ class Indexer:
                 report.failed.append((path.name, str(exc)))
                 continue
             except Exception as exc:  # a parser's own bug must not end the run
-                report.failed.append((path.name, _one_line(exc)))
+                report.failed.append((path.name, one_line(exc)))
                 continue
             if prepared is None:
                 continue
@@ -287,13 +225,13 @@ class Indexer:
                 ids,
                 vectors,
                 [c.text for c in chunks],
-                [c.metadata() for c in chunks],
+                [chunk_metadata(c) for c in chunks],
                 self.write_size,
             )
             self.lexical.upsert((c.chunk_id, c.doc_id, date_num(c.date), c.text) for c in chunks)
             self.lexical.commit()
         except Exception as exc:  # embedding, Chroma or tantivy: the batch fails, the run goes on
-            reason = _one_line(exc)
+            reason = one_line(exc)
             report.failed.extend((p.article.source, reason) for p in batch)
             self.recover()
             return
@@ -332,127 +270,3 @@ class Indexer:
             self._remove(gone)
             report.chunks_deleted += len(gone)
         self.catalog.clear_journal()
-
-    def _adopt_collection(self) -> None:
-        """Build the catalog from a collection it has never seen (an index made by rag 0.3, or
-        a Chroma server filled from another machine), reading the chunks once, page by page."""
-        collection = self.store._collection
-        docs: dict[str, dict[str, Any]] = {}
-        missing_doc_id: list[tuple[str, dict]] = []
-        offset, page = 0, self.write_size
-        while True:
-            got = collection.get(include=["documents", "metadatas"], limit=page, offset=offset)
-            if not got["ids"]:
-                break
-            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
-                path = meta.get("path") or meta.get("source", cid)
-                doc_id = meta.get("doc_id") or self.catalog.new_doc_id(path)
-                if not meta.get("doc_id"):
-                    missing_doc_id.append((cid, {**meta, "doc_id": doc_id}))
-                entry = docs.setdefault(doc_id, {"meta": meta, "path": path, "chunks": []})
-                entry["chunks"].append(
-                    ChunkRecord(cid, text, int(meta.get("start", 0)), int(meta.get("end", 0)))
-                )
-            offset += len(got["ids"])
-        taken: set[str] = set()
-        for doc_id, entry in docs.items():
-            meta, path = entry["meta"], entry["path"]
-            if path in taken:  # 0.3 keyed documents by file name: a clash leaves one path twice
-                path = f"{path}#{doc_id}"
-            taken.add(path)
-            self.catalog.commit_document(
-                DocumentRecord(
-                    doc_id=doc_id,
-                    path=path,
-                    name=meta.get("source") or Path(path).name,
-                    title=meta.get("title") or Path(path).stem,
-                    date=meta.get("date") or None,
-                    author=meta.get("author") or None,
-                    content_hash=meta.get("content_hash", ""),
-                ),
-                sorted(entry["chunks"], key=lambda c: c.start),
-            )
-        for i in range(0, len(missing_doc_id), self.write_size):
-            part = missing_doc_id[i : i + self.write_size]
-            collection.update(ids=[c for c, _ in part], metadatas=[m for _, m in part])
-        self.catalog.clear_journal()
-
-
-def ingest_paths(
-    paths: list[Path],
-    settings: Settings,
-    prune: bool = False,
-    progress: Progress | None = None,
-    embeddings=None,
-    on_wait: Callable[[str], None] | None = None,
-    force: bool = False,
-) -> IngestReport:
-    """Index files and folders; ``progress(done, total, name)`` is called per file."""
-    return Indexer(settings, embeddings, progress, on_wait, force).run(paths, prune=prune)
-
-
-def _resolve_one(ref: str, settings: Settings) -> DocumentRecord:
-    catalog = open_catalog(settings)
-    ids = catalog.resolve([ref])
-    if not ids:
-        raise LoadError(f"{ref}: no such document in the index")
-    if len(ids) > 1:
-        labels = catalog.labels(ids)
-        raise LoadError(
-            f"{ref}: {len(ids)} documents have this name ({', '.join(sorted(labels.values()))}); "
-            "name one by its folder"
-        )
-    record = catalog.by_id(ids[0])
-    assert record is not None
-    return record
-
-
-def remove_document(ref: str, settings: Settings, embeddings=None) -> int:
-    """Delete one document (by id, label, file name or path) and its chunks; an uploaded
-    file's stored copy goes too. Returns how many chunks were removed."""
-    with write_lock(settings.data_dir, settings.lock_timeout):
-        record = _resolve_one(ref, settings)
-        store = open_store(settings, embeddings)
-        catalog = open_catalog(settings)
-        ids = catalog.delete_document(record.doc_id)
-        delete_ids(store, ids, batch_size(store, settings.ingest_batch))
-        lexical = open_lexical(settings).writer()
-        try:
-            lexical.delete(ids)
-            lexical.commit()
-        finally:
-            lexical.close()
-        catalog.clear_journal()
-        note_own_write(settings)
-        stored = Path(record.path)
-        if stored.is_relative_to(settings.uploads_dir.resolve()):
-            stored.unlink(missing_ok=True)
-    return len(ids)
-
-
-remove_source = remove_document  # the 0.3 name
-
-
-def list_documents(settings: Settings) -> list[dict[str, Any]]:
-    """The indexed documents (from the catalog's document table, never from the chunks)."""
-    return [
-        {
-            "doc_id": d.doc_id,
-            "source": d.name,
-            "label": d.label,
-            "title": d.title,
-            "date": d.date or None,
-            "chunks": d.chunks,
-            "path": d.path,
-        }
-        for d in open_catalog(settings).list_documents()
-    ]
-
-
-def ensure_index(settings: Settings, embeddings=None) -> None:
-    """On the first run only (a data folder never indexed), index seeds/ so the first question
-    just works. Afterwards an empty index stays empty: seeds are added only when asked
-    (``rag ingest`` with no paths)."""
-    if open_catalog(settings).get_meta("initialized") is not None:
-        return
-    Indexer(settings, embeddings).run([], seed_if_new=True)

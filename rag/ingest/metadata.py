@@ -10,28 +10,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for m in names
-}
-_MONTH_RE = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+from rag.text.dates import MONTH_PATTERN, MONTHS
+
+_MONTH_RE = r"(?P<month>" + MONTH_PATTERN + r")\.?"
 _DAY_RE = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR_RE = r"(?P<year>(?:19|20)\d{2})"
 _WEEKDAY_RE = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from rag.text.normalise import drop_apostrophes
 from rag.text.wordlists import word_list
 
 # Letters and digits of any script: a question in Arabic keeps its words (0.3 dropped every
@@ -25,7 +26,7 @@ def stopwords() -> frozenset[str]:
 
 def tokenize(text: str) -> list[str]:
     """Lowercase word tokens without stopwords, lightly stemmed, for BM25 and overlap checks."""
-    text = re.sub(r"[’'`]", "", text.lower())
+    text = drop_apostrophes(text.lower())
     stop = stopwords()
     out = []
     for tok in _TOKEN.findall(text):

@@ -18,10 +18,11 @@ set_offline_env()
 
 import gradio as gr  # noqa: E402  (after the offline environment is set)
 
-from rag.answer.pipeline import QuestionError, ask_stream  # noqa: E402
+from rag.answer.pipeline import QuestionError  # noqa: E402
 from rag.answer.retriever import HybridRetriever  # noqa: E402
+from rag.factory import ask_stream  # noqa: E402
 from rag.index.lock import LockTimeout  # noqa: E402
-from rag.ingest.indexer import ensure_index, ingest_paths, list_documents, remove_document  # noqa: E402
+from rag.ingest.documents import ensure_index, ingest_paths, list_documents, remove_document  # noqa: E402
 from rag.ingest.loaders import SUPPORTED, LoadError  # noqa: E402
 from rag.ingest.uploads import store_uploads  # noqa: E402
 from rag.ui.panels import (  # noqa: E402

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from rag.config import Settings
-from rag.ingest.indexer import list_documents
+from rag.ingest.documents import list_documents
 from rag.models.gguf import KNOWN_GGUF
 
 EMPTY_SOURCES = (

@@ -6,10 +6,8 @@ from __future__ import annotations
 import html
 import re
 
+from rag.text.markers import MARKER, replace_markers
 from rag.types import Answer, Citation, Passage
-
-_MARKER = re.compile(r"\[(\d+)\]")
-
 
 # Characters Markdown gives a meaning to, written as HTML entities: the renderer shows them as
 # the characters themselves, so "[x](http://…)", "**x**" or "# x" in a question, a document or
@@ -31,11 +29,19 @@ def plain_markdown(text: str) -> str:
 
 def answer_markdown(answer_text: str, turn: int, kind: str = "answer", answerable: bool = True) -> str:
     """The chat message: the text shown as written, each [n] a link that scrolls to its source."""
-    parts = _MARKER.split(answer_text)  # text, number, text, number, …
-    body = "".join(
-        plain_markdown(part) if i % 2 == 0 else f'<a href="#src-{turn}-{part}" class="cite">[{part}]</a>'
-        for i, part in enumerate(parts)
-    )
+
+    # Markers are found in the raw text (escaping turns brackets into entities); the text
+    # between them is escaped piece by piece.
+    def link(n: int) -> str:
+        return f'<a href="#src-{turn}-{n}" class="cite">[{n}]</a>'
+
+    pieces, last = [], 0
+    for m in MARKER.finditer(answer_text):
+        pieces.append(plain_markdown(answer_text[last : m.start()]))
+        pieces.append(replace_markers(m.group(0), link))
+        last = m.end()
+    pieces.append(plain_markdown(answer_text[last:]))
+    body = "".join(pieces)
     if kind == "abstain":
         return f'<div class="abstain">⚠️ <b>Not in the articles.</b> {body}</div>'
     if kind == "quote" and answerable:
@@ -70,7 +76,7 @@ def sources_html(answer: Answer, turn: int) -> str:
             f"<span class='meta'>{_esc(c.date or 'publication date not given')} · {_esc(c.label or c.source)}"
             f" · chars {c.start}–{c.end}</span></div>{_highlighted_passage(c)}</div>"
         )
-    checks = [c for c in answer.checks if c.status != "verified"]
+    checks = [c for c in answer.checks if c.status in ("repaired", "dropped", "gap")]
     if checks:
         parts.append("<details class='checks'><summary>Verification notes</summary><ul>")
         for c in checks:

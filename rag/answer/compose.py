@@ -1,0 +1,56 @@
+"""The final Answer from the verified draft: the verified sentences, or a verbatim quote that
+answers, or an abstention that says what the articles don't say (with the closest passage)."""
+
+from __future__ import annotations
+
+from rag.answer.quote import best_quote
+from rag.answer.verification import DraftVerification
+from rag.text.question import Question
+from rag.types import KEPT, Answer, SentenceCheck
+
+UNREADABLE = {
+    "script": "I can't answer this question: it has no English word to search the articles for, "
+    "and the articles and the checks here are in English. Please ask in English.",
+    "no_terms": "I can't answer this question: it has no word to search the articles for (only "
+    "words like “what” or “is”). Please say what or whom it is about.",
+}
+
+
+def abstain_text(question: str) -> str:
+    return f"The articles don't say. None of the indexed passages answers “{question.strip()}”."
+
+
+def decline(answer: Answer, text: str) -> Answer:
+    answer.text, answer.kind, answer.answerable = text, "abstain", False
+    return answer
+
+
+def compose_answer(
+    answer: Answer, answerable: bool, verification: DraftVerification, question: Question
+) -> Answer:
+    """Fill ``answer`` from the verification of a finished draft the model marked
+    ``answerable`` or not."""
+    answer.checks = verification.checks()
+    answer.citations = verification.numberer.citations
+    supported = any(c.status in KEPT for c in answer.checks)
+    if answerable and supported:
+        answer.text, answer.kind, answer.answerable = verification.text(), "answer", True
+        return answer
+    gaps = " ".join(c.text for c in answer.checks if c.status == "gap")
+    if not answerable:
+        return decline(answer, gaps or abstain_text(question.text))
+    # The model's sentences failed; a verbatim sentence of the evidence may still answer.
+    quote, answers_it = best_quote(verification.evidence, question)
+    if quote is None:
+        return decline(answer, gaps or abstain_text(question.text))
+    n = verification.numberer.number(quote)
+    answer.citations = verification.numberer.citations
+    answer.kind, answer.answerable = "quote", answers_it
+    if answers_it:
+        answer.text = f"The articles say: “{quote.text}” [{n}]"
+        answer.checks.append(SentenceCheck(quote.text, [n], "quoted", "a verbatim sentence that answers"))
+    else:
+        lead = gaps or "The articles don't state this directly."
+        answer.text = f"{lead} The closest passage says: “{quote.text}” [{n}]"
+        answer.checks.append(SentenceCheck(quote.text, [n], "closest", "the closest passage; not an answer"))
+    return answer

@@ -1,0 +1,85 @@
+"""Build the answering pipeline's components from Settings, and the entry points ``ask``,
+``ask_stream`` and ``search``.
+
+The one place that knows which store, embedder and chat model a Settings means; every
+component below it takes them as arguments.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from functools import partial
+
+from rag.answer.answerer import Answerer
+from rag.answer.draft import DRAFT_SCHEMA
+from rag.answer.evidence import EvidenceSelector
+from rag.answer.pipeline import RagPipeline, StreamEvent, check_question
+from rag.answer.relevance import RelevanceCheck
+from rag.answer.retriever import HybridRetriever
+from rag.answer.rewriter import QuestionRewriter
+from rag.answer.verifier import Verifier
+from rag.config import Settings, load_settings
+from rag.ingest.documents import ensure_index
+from rag.models.chat import MODEL_LOCK, count_tokens, get_chat_model, model_label
+from rag.models.embeddings import get_embeddings
+from rag.types import Answer, Passage
+
+
+def build_pipeline(
+    settings: Settings | None = None, top_k: int | None = None, max_evidence: int = 8, llm: str | None = None
+) -> RagPipeline:
+    """The pipeline for these settings (the index seeded on first use; models loaded once per
+    process and shared)."""
+    settings = settings or load_settings()
+    ensure_index(settings)
+    embeddings = get_embeddings(settings)
+    return RagPipeline(
+        retriever=HybridRetriever(settings, embeddings=embeddings),
+        selector=EvidenceSelector(embeddings, max_sentences=max_evidence),
+        answerer=Answerer(get_chat_model(settings, json_schema=DRAFT_SCHEMA, spec=llm)),
+        verifier=Verifier(embeddings),
+        relevance=RelevanceCheck(embeddings),
+        rewriter=QuestionRewriter(get_chat_model(settings, spec=llm)),
+        top_k=top_k or settings.top_k,
+        model=model_label(settings, llm),
+        count_tokens=partial(count_tokens, settings, spec=llm),
+    )
+
+
+def search(query: str, k: int = 5, settings: Settings | None = None, **filters) -> list[Passage]:
+    """Top-k passages for ``query`` (hybrid); filters: mode, sources, date_from, date_to."""
+    settings = settings or load_settings()
+    ensure_index(settings)
+    return HybridRetriever(settings).run(query, k=k, **filters)
+
+
+def ask_stream(
+    question: str, history: list[tuple[str, str]] | None = None, **options
+) -> Iterator[StreamEvent]:
+    """Stream an answer: status events, verified sentences, then the final Answer.
+
+    Options: settings, top_k, max_evidence, llm (e.g. "ollama:qwen2.5:7b-instruct"),
+    sources, date_from, date_to.
+    """
+    question = check_question(question)  # before any model loads
+    filters = {k: options.pop(k) for k in ("sources", "date_from", "date_to") if k in options}
+    with MODEL_LOCK:  # questions from several threads queue here
+        t0 = time.perf_counter()
+        pipeline = build_pipeline(**options)
+        load = round(time.perf_counter() - t0, 3)
+        for event in pipeline.stream(question, history, **filters):
+            if event.answer is not None:
+                timings = event.answer.timings
+                event.answer.timings = {"load": load, **timings, "total": round(timings["total"] + load, 3)}
+            yield event
+
+
+def ask(question: str, history: list[tuple[str, str]] | None = None, **options) -> Answer:
+    """Answer a question from the indexed articles, with verified citations."""
+    answer = None
+    for event in ask_stream(question, history, **options):
+        if event.kind == "answer":
+            answer = event.answer
+    assert answer is not None
+    return answer

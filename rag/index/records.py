@@ -1,0 +1,61 @@
+"""The catalog's tables, and its rows: a document and one of its chunks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    title TEXT NOT NULL,
+    date TEXT,
+    date_num INTEGER NOT NULL DEFAULT 0,
+    author TEXT,
+    content_hash TEXT NOT NULL,
+    size INTEGER NOT NULL DEFAULT 0,
+    chunks INTEGER NOT NULL DEFAULT 0,
+    indexed_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_name ON documents(name);
+CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
+CREATE TABLE IF NOT EXISTS chunks (
+    rowid INTEGER PRIMARY KEY,
+    chunk_id TEXT NOT NULL UNIQUE,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id),
+    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS pending (chunk_id TEXT PRIMARY KEY);
+"""
+
+
+@dataclass
+class DocumentRecord:
+    doc_id: str
+    path: str
+    name: str
+    title: str
+    date: str | None
+    author: str | None
+    content_hash: str
+    size: int = 0
+    chunks: int = 0
+    indexed_at: str = ""
+    label: str = ""  # the name, with its folder when another document has the same name
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+@dataclass
+class ChunkRecord:
+    chunk_id: str
+    text: str
+    start: int
+    end: int
