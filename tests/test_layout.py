@@ -96,9 +96,7 @@ def test_no_module_is_over_300_lines(path):
 
 def _sources_matching(pattern: str) -> set[str]:
     rx = re.compile(pattern)
-    return {
-        str(p.relative_to(RAG)) for p in RAG.rglob("*.py") if rx.search(p.read_text(encoding="utf-8"))
-    }
+    return {str(p.relative_to(RAG)) for p in RAG.rglob("*.py") if rx.search(p.read_text(encoding="utf-8"))}
 
 
 def test_each_text_helper_has_one_home():

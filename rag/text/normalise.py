@@ -29,7 +29,7 @@ def squash(text: str) -> str:
 
 
 def drop_apostrophes(text: str) -> str:
-    """"Qa’im" -> "Qaim": the same word whichever apostrophe an article or a user types."""
+    """Qa’im -> Qaim: the same word whichever apostrophe an article or a user types."""
     return re.sub(f"[{APOSTROPHES}]", "", text)
 
 
