@@ -211,6 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-equivalence", action="store_true", help="skip the judged answer-vs-reference check (faster)"
     )
     p.add_argument("--baseline", action="store_true", help="also run the plain LangChain chain")
+    p.add_argument(
+        "--written", action="store_true", help="also run every question through the written-answer path"
+    )
     p.add_argument("--calibrate", action="store_true", help="only measure the judge on the calibration set")
     p.add_argument("--calibration-set", help="labelled pairs (default eval/calibration.jsonl)")
     p.add_argument(

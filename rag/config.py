@@ -64,6 +64,13 @@ class Settings:
     lock_timeout: float = 600.0
     # Files one upload in the chat may carry (each also under max_file_mb).
     max_upload_files: int = 20
+    # "auto": who/when/where/how-many/what questions are answered by a span the model copies
+    # from one sentence (extract-and-verify), the others by a verified written answer;
+    # "write": every question gets the written answer (0.4's path).
+    answer_mode: str = "auto"
+    # The least relevance score (the model's P(yes) that the sentence answers) for a span to
+    # be given as the answer; chosen on the development sets (README, Measured results).
+    min_relevance: float = 0.72
 
     @property
     def chroma_dir(self) -> Path:
@@ -195,4 +202,13 @@ def load_settings() -> Settings:
         ingest_batch=int(_float_env("RAG_INGEST_BATCH", defaults.ingest_batch, 1)),
         lock_timeout=_float_env("RAG_LOCK_TIMEOUT", defaults.lock_timeout, 0),
         max_upload_files=_int_env("RAG_MAX_UPLOAD_FILES", defaults.max_upload_files, (1, 10_000)),
+        answer_mode=_choice_env("RAG_ANSWER_MODE", defaults.answer_mode, ("auto", "write")),
+        min_relevance=_number_env("RAG_MIN_RELEVANCE", defaults.min_relevance, float, 0.0, 1.0),
     )
+
+
+def _choice_env(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name) or default
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value

@@ -14,14 +14,17 @@ from functools import partial
 from rag.answer.answerer import Answerer
 from rag.answer.draft import DRAFT_SCHEMA
 from rag.answer.evidence import EvidenceSelector
+from rag.answer.extractive import SpanAnswerer
+from rag.answer.extractor import SpanExtractor
 from rag.answer.pipeline import RagPipeline, StreamEvent, check_question
 from rag.answer.relevance import RelevanceCheck
 from rag.answer.retriever import HybridRetriever
 from rag.answer.rewriter import QuestionRewriter
+from rag.answer.scorer import YesNoScorer
 from rag.answer.verifier import Verifier
 from rag.config import Settings, load_settings
 from rag.ingest.documents import ensure_index
-from rag.models.chat import MODEL_LOCK, count_tokens, get_chat_model, model_label
+from rag.models.chat import MODEL_LOCK, count_tokens, get_chat_model, model_label, parse_llm
 from rag.models.embeddings import get_embeddings
 from rag.types import Answer, Passage
 
@@ -34,6 +37,14 @@ def build_pipeline(
     settings = settings or load_settings()
     ensure_index(settings)
     embeddings = get_embeddings(settings)
+    span_answerer = None
+    if settings.answer_mode == "auto":
+        span_answerer = SpanAnswerer(
+            SpanExtractor(partial(get_chat_model, settings, spec=llm)),
+            yes_no_scorer(settings, llm),
+            RelevanceCheck(embeddings),
+            min_relevance=settings.min_relevance,
+        )
     return RagPipeline(
         retriever=HybridRetriever(settings, embeddings=embeddings),
         selector=EvidenceSelector(embeddings, max_sentences=max_evidence),
@@ -44,7 +55,14 @@ def build_pipeline(
         top_k=top_k or settings.top_k,
         model=model_label(settings, llm),
         count_tokens=partial(count_tokens, settings, spec=llm),
+        span_answerer=span_answerer,
     )
+
+
+def yes_no_scorer(settings: Settings, llm: str | None = None) -> YesNoScorer | None:
+    """The relevance scorer when the chat model runs in-process (its logits are readable)."""
+    backend, _ = parse_llm(llm or settings.llm)
+    return YesNoScorer(get_chat_model(settings, spec=llm).client) if backend == "llamacpp" else None
 
 
 def search(query: str, k: int = 5, settings: Settings | None = None, **filters) -> list[Passage]:

@@ -132,6 +132,8 @@ class Answer:
     tokens: dict[str, int] = field(default_factory=dict)
     model: str = ""
     raw_output: str = ""
+    # The model's P(yes) that the sentence an extracted answer rests on answers the question.
+    relevance: float | None = None
 
     @property
     def dropped(self) -> list[SentenceCheck]:

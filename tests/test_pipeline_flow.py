@@ -213,3 +213,28 @@ def test_no_evidence_declines_without_asking_the_model():
 def test_a_question_that_cannot_be_asked_is_one_error(question, message):
     with pytest.raises(QuestionError, match=message):
         list(_pipeline([]).stream(question))
+
+
+def test_fact_questions_take_the_extractive_path_and_others_the_written_one():
+    from rag.answer.extractive import SpanAnswerer
+    from rag.answer.extractor import SpanExtractor
+
+    class Always:
+        def run(self, question, ev, answer):
+            return 0.9
+
+    reply = json.dumps({"answerable": True, "sentence": 1, "answer": "Haider al-Abadi"})
+    extractor = SpanExtractor(lambda schema: FakeListChatModel(responses=[reply]))
+    q = "Why did Prime Minister Haider al-Abadi make a statement about Rawa?"
+    written = _draft(("Prime Minister Haider al-Abadi announced the recapture.", [_number(q, "al-Abadi")]))
+    pipeline = _pipeline([written])
+    pipeline.span_answerer = SpanAnswerer(extractor, Always(), RelevanceCheck())
+
+    events, answer = _run(pipeline, "Who announced the recapture of Rawa?")
+    assert [e.text for e in events if e.kind == "status"][-1].startswith("Finding the sentence")
+    assert [e.text for e in events if e.kind == "sentence"] == ["Haider al-Abadi [1]."] == [answer.text]
+    assert answer.kind == "answer" and answer.checks[0].status == "quoted"
+
+    events, answer = _run(pipeline, q)  # a why-question: the written, verified draft
+    assert [e.text for e in events if e.kind == "status"][-1].startswith("Writing a cited answer")
+    assert answer.checks[0].status == "verified" and "al-Abadi" in answer.text

@@ -22,12 +22,13 @@ from rag.answer.compose import UNREADABLE, abstain_text, compose_answer, decline
 from rag.answer.decomposer import keeps_its_words, merge_answers, refers_back, split_question, with_subject
 from rag.answer.draft import parse_draft
 from rag.answer.evidence import EvidenceSelector
+from rag.answer.extractive import SpanAnswerer
 from rag.answer.relevance import RelevanceCheck
 from rag.answer.rewriter import QuestionRewriter
 from rag.answer.verification import DraftVerification
 from rag.answer.verifier import Verifier
 from rag.text.markers import renumber
-from rag.text.question import analyse
+from rag.text.question import SPAN_FORMS, analyse
 from rag.text.tokens import unreadable_reason
 from rag.types import Answer, EvidenceSentence, Passage
 
@@ -78,6 +79,7 @@ class RagPipeline:
         top_k: int = 6,
         model: str = "",
         count_tokens: Callable[[list[str]], int | None] = lambda texts: None,
+        span_answerer: SpanAnswerer | None = None,
     ) -> None:
         self.retriever = retriever
         self.selector = selector
@@ -88,6 +90,7 @@ class RagPipeline:
         self.top_k = top_k
         self.model = model
         self.count_tokens = count_tokens
+        self.span_answerer = span_answerer  # None: every question gets a written answer
 
     def warm_up(self) -> None:
         """Load the embedding model and the vector index now, not on the first question."""
@@ -133,8 +136,16 @@ class RagPipeline:
         if not evidence:
             yield clock.done(decline(answer, abstain_text(standalone)))
             return
-        yield StreamEvent("status", "Writing a cited answer…")
         q = analyse(standalone)
+        if self.span_answerer is not None and q.form in SPAN_FORMS:
+            yield StreamEvent("status", "Finding the sentence that answers…")
+            settled = self.span_answerer.run(answer, q, evidence)
+            clock.lap("extract")
+            if settled is not None:
+                yield StreamEvent("sentence", answer.text)  # one piece: it is verified as a whole
+                yield clock.done(answer)
+                return
+        yield StreamEvent("status", "Writing a cited answer…")
         verification = DraftVerification(self.verifier, self.relevance, evidence, q)
         raw = yield from self._draft_and_verify(standalone, evidence, verification, clock)
         compose_answer(answer, parse_draft(raw).answerable, verification, q)

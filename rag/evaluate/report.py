@@ -91,12 +91,24 @@ def _question_rows(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+def overlap_line(report: dict[str, Any]) -> str:
+    o = report.get("overlap") or {}
+    if not o.get("items"):
+        return ""
+    return (
+        f"Question wording: on average {o['mean']:.0%} of an answerable question's content words occur "
+        f"in its answer sentence (max {o['max']:.0%}; {o['over_half']} of {o['items']} over half)."
+    )
+
+
 def to_markdown(report: dict[str, Any], plots: list[Path]) -> str:
     names = list(report["systems"])
     lines = [
         f"# Evaluation report {report['created']}",
         "",
         f"Question set `{report['set']}` ({report['questions']} questions), model `{report['model']}`.",
+        "",
+        overlap_line(report),
         "",
         calibration_line(report),
         "",

@@ -10,6 +10,7 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ from rag.evaluate.scoring import (
     summarise,
 )
 
+SYSTEMS = ("ours", "written", "baseline")
+
 
 def answer_all(
     items: list[EvalItem],
@@ -35,7 +38,8 @@ def answer_all(
     done: dict[str, dict[str, Any]] | None = None,
     save: Callable[[list[dict[str, Any]]], None] | None = None,
 ):
-    """Every question through ``ask()`` (or the baseline chain); one scored row each.
+    """Every question through ``ask()`` (``written``: with every answer written, as before the
+    extractive path; ``baseline``: the plain LangChain chain); one scored row each.
 
     Rows in ``done`` (by id, from an interrupted run) are kept without answering again, and
     ``save`` gets the rows after every question, so a run of an hour or more can be resumed.
@@ -51,8 +55,11 @@ def answer_all(
     else:
         from rag.factory import ask
 
+        mode = "write" if system == "written" else settings.answer_mode
+        system_settings = replace(settings, answer_mode=mode)
+
         def run(item: EvalItem):
-            return ask(item.question, history=item.history, settings=settings)
+            return ask(item.question, history=item.history, settings=system_settings)
 
     rows = []
     for n, item in enumerate(items, start=1):
@@ -194,7 +201,8 @@ def main(args) -> int:
     phases: dict[str, float] = {}  # wall time of each step of this invocation, for the report
     if args.rejudge:
         out_dir = Path(args.rejudge)
-        for name, file in (("ours", "answers.json"), ("baseline", "baseline.json")):
+        for name in SYSTEMS:
+            file = _answers_file(name)
             if (out_dir / file).is_file():
                 systems[name] = json.loads((out_dir / file).read_text())
         if not systems:
@@ -208,7 +216,7 @@ def main(args) -> int:
             system["summary"] = summarise(system["per_question"])
     else:
         out_dir = Path(args.resume) if args.resume else out_dir or _stamp(settings)
-        names = ["ours", "baseline"] if args.baseline else ["ours"]
+        names = ["ours", *(["written"] if args.written else []), *(["baseline"] if args.baseline else [])]
         for name in names:
             file = out_dir / _answers_file(name)
             done = {}
@@ -247,6 +255,7 @@ def main(args) -> int:
         "calibration": {k: v for k, v in calibration.items() if k not in ("per_pair", "errors")}
         if calibration
         else None,
+        "overlap": _overlap(path, items, settings),
         "systems": systems,
         "phases_s": {k: round(v, 1) for k, v in phases.items()},
     }
@@ -262,6 +271,16 @@ def main(args) -> int:
         if failures:
             return 1
     return 0
+
+
+def _overlap(path: Path, items: list[EvalItem], settings: Settings) -> dict[str, Any] | None:
+    from rag.evaluate.overlap import set_overlap
+
+    try:
+        raw = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        return set_overlap(items, raw, settings.seeds_dir)
+    except (OSError, ValueError):  # sources outside seeds/: not measured
+        return None
 
 
 def _answers_file(system: str) -> str:

@@ -60,6 +60,8 @@ def score_answer(item: EvalItem, answer) -> dict[str, Any]:
         "cited_sources": cited_sources,
         "cites_gold": bool(set(cited_sources) & set(item.sources)) if item.sources else None,
         "latency_s": answer.timings.get("total"),
+        # The relevance score an extracted answer was accepted or declined on (None: written).
+        "relevance": answer.relevance,
         "tokens": sum(answer.tokens.values()) if answer.tokens else None,
         "grounding": grounding_score(answer.text, citations),
         "retrieval": retrieval_scores(answer.passages, item),

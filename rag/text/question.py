@@ -16,6 +16,44 @@ from rag.text.tokens import tokenize
 from rag.text.wordlists import word_list
 
 Wanted = Literal["date", "number", "name"]
+# What shape of answer a question asks for, as people ask: the extractive path answers the
+# first five with a span copied from one sentence; the others get a written answer.
+Form = Literal["who", "when", "where", "how_many", "what", "why", "how", "yes_no", "list"]
+SPAN_FORMS: tuple[Form, ...] = ("who", "when", "where", "how_many", "what")
+
+_FORMS: list[tuple[Form, re.Pattern[str]]] = [
+    ("when", re.compile(r"^\W*(when\b|(on |in |by )?what (date|day|year|month|time)\b|since when)", re.I)),
+    (
+        "how_many",
+        re.compile(
+            r"\bhow (many|much|long|far|old|big|large)\b|\bwhat (share|percentage|proportion|number)\b", re.I
+        ),
+    ),
+    ("why", re.compile(r"^\W*why\b|\bwhat (caused|led to|made)\b", re.I)),
+    (
+        "list",
+        re.compile(
+            r"\b(which|what) (two|three|four|several)\b|\bwhat (ways|kinds?)\b|\bwhich ones\b|"
+            r"\b(which|what) (\w+ )?(cities|towns|countries|places|villages|groups|leaders|capitals|sides|"
+            r"areas|provinces|ways|reasons|steps)\b",
+            re.I,
+        ),
+    ),
+    (
+        "yes_no",
+        re.compile(r"^\W*(did|does|do|is|are|was|were|has|have|had|can|could|will|would|should)\b", re.I),
+    ),
+    ("who", re.compile(r"^\W*(who|whom|whose)\b", re.I)),
+    (
+        "where",
+        re.compile(
+            r"^\W*where\b|^\W*(to|toward|towards|from|in|into) (which|what) "
+            r"(city|town|country|place|region|area|part)\b",
+            re.I,
+        ),
+    ),
+    ("how", re.compile(r"^\W*how\b", re.I)),
+]
 
 _WANTS_DATE = re.compile(r"^\s*(when\b|(on |in )?what (date|day|year|month)\b|since when)", re.I)
 _WANTS_NUMBER = re.compile(
@@ -46,6 +84,11 @@ def expected_type(question: str) -> Wanted | None:
     if _WANTS_NAME.search(question):
         return "name"
     return None
+
+
+def question_form(question: str) -> Form:
+    """The first form whose pattern matches: "How long did it take?" is how_many, not how."""
+    return next((form for form, rx in _FORMS if rx.search(question)), "what")
 
 
 def counted_terms(question: str) -> set[str]:
@@ -82,6 +125,7 @@ class Question:
     allowed: frozenset[str]  # those names in every alias spelling: an answer may repeat them
     subjects: tuple[str, ...]  # the names that are not group aliases ("Rawa", not "ISIS")
     wants: Wanted | None
+    form: Form
     counted: frozenset[str]
     terms: frozenset[str]  # content tokens, without the asking words
     tokens: frozenset[str]  # every token
@@ -119,6 +163,7 @@ def analyse(question: str) -> Question:
         allowed=frozenset(expand_aliases(set(names), name_key(question))),
         subjects=tuple(n for n in names if not is_alias(n)),
         wants=expected_type(question),
+        form=question_form(question),
         counted=frozenset(counted_terms(question)),
         terms=frozenset(t for t in tokens if t not in asking),
         tokens=tokens,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from rag.config import Settings
+from rag.evaluate.items import DEFAULT_SET, load_items
 from rag.ingest.documents import list_documents
 from rag.models.gguf import KNOWN_GGUF
 
@@ -30,12 +31,28 @@ def available_models(settings: Settings) -> list[str]:
 
 
 def example_questions(settings: Settings, limit: int = 4) -> list[str]:
-    """Starter questions drawn from the indexed articles' titles."""
+    """Starter questions the indexed articles are known to answer: answerable questions of the
+    evaluation set whose source articles are all indexed, one of each kind first. An index of
+    other documents gets questions about its titles instead."""
     docs = list_documents(settings)
-    out = []
-    for d in docs[:limit]:
-        title = d["title"].rstrip(" …")
-        out.append(f"What does the article “{title}” report?")
+    indexed = {d["source"] for d in docs}
+    try:
+        items = load_items(DEFAULT_SET)
+    except (OSError, ValueError):
+        items = []
+    usable = [i for i in items if i.answerable and not i.history and set(i.sources) <= indexed]
+    by_type: dict[str, list[str]] = {}
+    for item in usable:
+        by_type.setdefault(item.type, []).append(item.question)
+    out: list[str] = []
+    while len(out) < limit and any(by_type.values()):
+        for questions in by_type.values():
+            if questions and len(out) < limit:
+                out.append(questions.pop(0))
+    for d in docs:
+        if len(out) >= limit:
+            break
+        out.append(f"What does the article “{d['title'].rstrip(' …')}” report?")
     return out
 
 
