@@ -35,6 +35,10 @@ def fake_reply(messages: list[dict], wants_json: bool, schema: dict | None = Non
     lines = re.findall(r"^\[(\d+)\] (.*)$", user, re.M)
     qw = _words(question)
     n, text = max(lines, key=lambda nl: len(qw & _words(nl[1])))
+    if schema and "sentence" in schema.get("required", []):  # the extractive answer: copy a span
+        span = re.search(r"\d[\d,.]*\d|\d", text)
+        answer = span.group(0) if span else " ".join(text.split()[:3])
+        return json.dumps({"answerable": bool(qw & _words(text)), "sentence": int(n), "answer": answer})
     if not qw & _words(text):
         return json.dumps({"answerable": False, "sentences": []})
     return json.dumps({"answerable": True, "sentences": [{"text": text, "cites": [int(n)]}]})

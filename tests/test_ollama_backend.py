@@ -21,9 +21,24 @@ def test_ask_through_ollama_streams_a_cited_answer(seeded_settings):
         assert "50,000" in answer.text and answer.text.endswith("[1].")
         assert answer.citations[0].source == "004_cad8f68dd4bd6a6f.txt"
         chat = [r for r in server.requests if r["path"] == "/api/chat"]
+        # A how-many question: the extractive answer, its schema limited to the evidence numbers.
+        schema = chat[-1]["body"]["format"]
+        assert schema["required"] == ["answerable", "sentence", "answer"]
+        assert schema["properties"]["sentence"]["enum"]
+        assert chat[-1]["body"]["options"]["temperature"] == 0.0
+        assert answer.checks[0].status == "quoted"
+
+
+def test_a_written_answer_streams_through_ollama(seeded_settings):
+    with FakeOllama() as server:
+        settings = replace(
+            seeded_settings, ollama_host=server.url, llm=f"ollama:{MODEL}", answer_mode="write"
+        )
+        answer = ask("How many civilians remain in the two towns?", settings=settings)
+        assert answer.kind == "answer" and "50,000" in answer.text
+        chat = [r for r in server.requests if r["path"] == "/api/chat"]
         assert chat[-1]["body"]["stream"] is True
         assert chat[-1]["body"]["format"]["required"] == ["answerable", "sentences"]
-        assert chat[-1]["body"]["options"]["temperature"] == 0.0
 
 
 def test_follow_up_is_rewritten_by_the_ollama_model(seeded_settings):
@@ -82,7 +97,7 @@ def test_compound_question_is_answered_part_by_part(seeded_settings):
         q = "How many ISIS troops remain in the al-Qaim area, and how many civilians remain in the two towns?"
         answer = ask(q, settings=settings)
         answering = [r for r in server.requests if r["path"] == "/api/chat"]
-    assert len(answering) == 2  # one cited draft per part, no rewrite (nothing points back)
+    assert len(answering) == 2  # one extraction per part, no rewrite (nothing points back)
     assert answer.kind == "answer" and "1500" in answer.text and "50,000" in answer.text
     assert answer.text.endswith("[2].") and [c.number for c in answer.citations] == [1, 2]
     assert {c.source for c in answer.citations} == {"004_cad8f68dd4bd6a6f.txt"}
