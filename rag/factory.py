@@ -59,10 +59,19 @@ def build_pipeline(
     )
 
 
+_SCORERS: dict[int, YesNoScorer] = {}
+
+
 def yes_no_scorer(settings: Settings, llm: str | None = None) -> YesNoScorer | None:
-    """The relevance scorer when the chat model runs in-process (its logits are readable)."""
+    """The relevance scorer when the chat model runs in-process (its logits are readable); one
+    per loaded model, so its chat template is compiled once, not once per question."""
     backend, _ = parse_llm(llm or settings.llm)
-    return YesNoScorer(get_chat_model(settings, spec=llm).client) if backend == "llamacpp" else None
+    if backend != "llamacpp":
+        return None
+    llama = get_chat_model(settings, spec=llm).client
+    if id(llama) not in _SCORERS:
+        _SCORERS[id(llama)] = YesNoScorer(llama)
+    return _SCORERS[id(llama)]
 
 
 def search(query: str, k: int = 5, settings: Settings | None = None, **filters) -> list[Passage]:
