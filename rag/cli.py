@@ -56,14 +56,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_documents(args: argparse.Namespace) -> int:
-    from rag.ingest.documents import list_documents
+    from rag.ingest.documents import list_documents, shown_date
 
     docs = list_documents(load_settings())
     if args.json:
         print(json.dumps(docs, indent=2, ensure_ascii=False))
         return 0
     for d in docs:
-        print(f"{d['label']}\t{d['date'] or '-'}\t{d['chunks']} chunks\t{d['title']}")
+        print(f"{d['label']}\t{shown_date(d)}\t{d['chunks']} chunks\t{d['title']}")
     print(f"{len(docs)} documents, {sum(d['chunks'] for d in docs)} chunks", file=sys.stderr)
     return 0
 

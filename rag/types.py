@@ -26,6 +26,8 @@ class Article:
     content_hash: str  # sha256 of the raw file bytes
     removed: dict[str, int] = field(default_factory=dict)  # cleaning counts by kind
     doc_id: str = ""  # the catalog's identity for the document (kept when the file moves)
+    date_derived: str | None = None  # a date the text gives for itself when none is stated
+    date_note: str = ""  # where the date comes from, or why there is none
 
 
 @dataclass

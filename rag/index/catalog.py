@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from typing import Any
 
-from rag.index.records import SCHEMA, ChunkRecord, DocumentRecord
+from rag.index.records import ADDED_COLUMNS, SCHEMA, ChunkRecord, DocumentRecord
 from rag.text.dates import date_num
 
 
@@ -47,9 +47,17 @@ class Catalog:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
+            self._add_columns()
         except (OSError, sqlite3.DatabaseError) as exc:
             raise CatalogError(f"cannot open the catalog {path} ({exc})") from exc
         self._db.row_factory = sqlite3.Row
+
+    def _add_columns(self) -> None:
+        """Bring a catalog made by an earlier version up to the schema (new columns are NULL)."""
+        for table, column, kind in ADDED_COLUMNS:
+            have = {r[1] for r in self._db.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
     def close(self) -> None:
         with self._lock:
@@ -209,7 +217,8 @@ class Catalog:
             db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc.doc_id,))
             db.execute(
                 "INSERT OR REPLACE INTO documents(doc_id, path, name, title, date, date_num, author, "
-                "content_hash, size, chunks, indexed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "content_hash, size, chunks, indexed_at, date_derived, date_note) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     doc.doc_id,
                     doc.path,
@@ -222,6 +231,8 @@ class Catalog:
                     doc.size,
                     len(chunks),
                     datetime.now(UTC).isoformat(timespec="seconds"),
+                    doc.date_derived,
+                    doc.date_note,
                 ),
             )
             db.executemany(
@@ -229,6 +240,12 @@ class Catalog:
                 ((c.chunk_id, doc.doc_id, c.text, c.start, c.end) for c in chunks),
             )
         return stale
+
+    def set_date_note(self, doc_id: str, derived: str | None, note: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE documents SET date_derived = ?, date_note = ? WHERE doc_id = ?", (derived, note, doc_id)
+            )
 
     def move_document(self, doc_id: str, path: str, name: str) -> None:
         with self.transaction() as db:

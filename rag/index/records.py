@@ -18,7 +18,9 @@ CREATE TABLE IF NOT EXISTS documents (
     content_hash TEXT NOT NULL,
     size INTEGER NOT NULL DEFAULT 0,
     chunks INTEGER NOT NULL DEFAULT 0,
-    indexed_at TEXT NOT NULL
+    indexed_at TEXT NOT NULL,
+    date_derived TEXT,
+    date_note TEXT
 );
 CREATE INDEX IF NOT EXISTS documents_name ON documents(name);
 CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
@@ -33,6 +35,8 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS pending (chunk_id TEXT PRIMARY KEY);
 """
+# Columns added after a catalog may have been made: (table, column, type), added when missing.
+ADDED_COLUMNS = [("documents", "date_derived", "TEXT"), ("documents", "date_note", "TEXT")]
 
 
 @dataclass
@@ -47,6 +51,8 @@ class DocumentRecord:
     size: int = 0
     chunks: int = 0
     indexed_at: str = ""
+    date_derived: str | None = None  # a date the text gives for itself when none is stated
+    date_note: str | None = None  # where the date comes from, or why there is none (None: older index)
     label: str = ""  # the name, with its folder when another document has the same name
 
     def to_dict(self) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rag.ingest.cleaner import clean_text
+from rag.ingest.dating import date_note
 from rag.ingest.loaders import LoadError, parse_bytes, read_checked
 from rag.ingest.metadata import extract_metadata, parse_date
 from rag.types import Article
@@ -24,13 +25,18 @@ def prepare_article(path: Path, data: bytes | None = None, max_bytes: int | None
     if not cleaned.text.strip():
         raise LoadError(f"{path.name}: nothing left after cleaning")
     meta = extract_metadata(cleaned.text, fallback_title=path.stem)
+    raw_date = _iso_or_none(raw.date)
+    published = raw_date or meta.date
+    note = date_note(cleaned.text, published, None if raw_date else meta.date_line)
     return Article(
         source=path.name,
         path=str(path.resolve()),
         title=raw.title or meta.title,
         text=cleaned.text,
-        date=_iso_or_none(raw.date) or meta.date,
+        date=published,
         author=raw.author or meta.author,
         content_hash=raw.content_hash,
         removed=cleaned.removed,
+        date_derived=note.derived,
+        date_note=note.note,
     )

@@ -80,11 +80,22 @@ def list_documents(settings: Settings) -> list[dict[str, Any]]:
             "label": d.label,
             "title": d.title,
             "date": d.date or None,
+            "date_derived": d.date_derived or None,
+            "date_note": d.date_note or "",
             "chunks": d.chunks,
             "path": d.path,
         }
         for d in open_catalog(settings).list_documents()
     ]
+
+
+def shown_date(doc: dict[str, Any]) -> str:
+    """A listed document's date: stated, derived from its text (marked so), or "not stated"."""
+    if doc["date"]:
+        return doc["date"]
+    if doc.get("date_derived"):
+        return f"{doc['date_derived']} (derived)"
+    return "not stated"
 
 
 def ensure_index(settings: Settings, embeddings=None) -> None:

@@ -180,6 +180,9 @@ class Indexer:
         if doc is not None and doc.content_hash == digest and not self.force:
             seen.add(doc.doc_id)
             report.unchanged.append(path.name)
+            if doc.date_note is None:  # indexed by a version before date notes: read, don't re-embed
+                article = prepare_article(path, data)
+                self.catalog.set_date_note(doc.doc_id, article.date_derived, article.date_note)
             return None
         if doc is None:
             for candidate in self.catalog.by_hash(digest):
@@ -247,6 +250,8 @@ class Indexer:
                 author=a.author,
                 content_hash=a.content_hash,
                 size=p.size,
+                date_derived=a.date_derived,
+                date_note=a.date_note,
             )
             gone = self.catalog.commit_document(
                 record, [ChunkRecord(c.chunk_id, c.text, c.start, c.end) for c in p.chunks]

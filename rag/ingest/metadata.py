@@ -32,6 +32,7 @@ class ArticleMeta:
     title: str
     date: str | None
     author: str | None
+    date_line: str | None = None  # the line the date was read from
 
 
 def parse_date(text: str) -> str | None:
@@ -59,7 +60,8 @@ def _is_date_line(line: str) -> bool:
 
 def extract_metadata(text: str, fallback_title: str) -> ArticleMeta:
     head = [ln.strip() for ln in text.split("\n") if ln.strip()][:_HEAD_LINES]
-    pub_date = next((parse_date(ln) for ln in head if _is_date_line(ln)), None)
+    date_line = next((ln for ln in head if _is_date_line(ln)), None)
+    pub_date = parse_date(date_line) if date_line else None
     author = next((m.group("name") for ln in head if (m := _AUTHOR.match(ln))), None)
     title = fallback_title
     for ln in head:
@@ -69,4 +71,4 @@ def extract_metadata(text: str, fallback_title: str) -> ArticleMeta:
         short = len(ln) <= 100
         title = ln.rstrip(".") if short else " ".join(ln.split()[:10]).rstrip(",;:") + " …"
         break
-    return ArticleMeta(title=title, date=pub_date, author=author)
+    return ArticleMeta(title=title, date=pub_date, author=author, date_line=date_line)

@@ -26,6 +26,7 @@ from rag.ingest.documents import ensure_index, ingest_paths, list_documents, rem
 from rag.ingest.loaders import SUPPORTED, LoadError  # noqa: E402
 from rag.ingest.uploads import store_uploads  # noqa: E402
 from rag.ui.panels import (  # noqa: E402
+    DOCUMENT_HEADERS,
     EMPTY_SOURCES,
     available_models,
     document_labels,
@@ -181,7 +182,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         with gr.Tab("Documents"):
             table = gr.Dataframe(
                 documents_table(settings),
-                headers=["file", "title", "date", "chunks"],
+                headers=DOCUMENT_HEADERS,
                 interactive=False,
                 elem_id="documents",
             )

@@ -7,7 +7,7 @@ from typing import Any
 
 from rag.config import Settings
 from rag.evaluate.items import DEFAULT_SET, load_items
-from rag.ingest.documents import list_documents
+from rag.ingest.documents import list_documents, shown_date
 from rag.models.gguf import KNOWN_GGUF
 
 EMPTY_SOURCES = (
@@ -56,9 +56,15 @@ def example_questions(settings: Settings, limit: int = 4) -> list[str]:
     return out
 
 
+DOCUMENT_HEADERS = ["file", "title", "date", "about the date", "chunks"]
+
+
 def documents_table(settings: Settings, docs: list[dict] | None = None) -> list[list[Any]]:
     docs = list_documents(settings) if docs is None else docs
-    return [[d["label"], d["title"], d["date"] or "not stated", d["chunks"]] for d in docs]
+    return [
+        [d["label"], d["title"], shown_date(d), d.get("date_note") or "indexed before date notes", d["chunks"]]
+        for d in docs
+    ]
 
 
 def document_labels(settings: Settings, docs: list[dict] | None = None) -> list[str]:
