@@ -243,9 +243,8 @@ class Catalog:
 
     def set_date_note(self, doc_id: str, derived: str | None, note: str) -> None:
         with self.transaction() as db:
-            db.execute(
-                "UPDATE documents SET date_derived = ?, date_note = ? WHERE doc_id = ?", (derived, note, doc_id)
-            )
+            sql = "UPDATE documents SET date_derived = ?, date_note = ? WHERE doc_id = ?"
+            db.execute(sql, (derived, note, doc_id))
 
     def move_document(self, doc_id: str, path: str, name: str) -> None:
         with self.transaction() as db:

@@ -44,10 +44,14 @@ class _Mention:
 def _mentions(text: str) -> list[_Mention]:
     out = []
     for m in _DAY_MONTH.finditer(text):
-        month_word, day, year = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (
-            m.group(5),
-            m.group(4),
-            m.group(6),
+        month_word, day, year = (
+            (m.group(1), m.group(2), m.group(3))
+            if m.group(1)
+            else (
+                m.group(5),
+                m.group(4),
+                m.group(6),
+            )
         )
         if month_word.lower() == "may" and not year and not m.group(1):
             continue  # "3 may" is a verb more often than a month
@@ -67,7 +71,7 @@ def _iso(year: int, month: int, day: int) -> str | None:
 def _first_paragraph(text: str) -> str:
     """The opening of the body: the first paragraph longer than a headline."""
     paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
-    body = [p for p in paragraphs if len(p) > 100 or (len(p) > 40 and p[-1] in ".!?”\"")]
+    body = [p for p in paragraphs if len(p) > 100 or (len(p) > 40 and p[-1] in '.!?”"')]
     return (body[0] if body else text)[:_LEDE_CHARS]
 
 

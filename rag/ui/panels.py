@@ -62,7 +62,7 @@ DOCUMENT_HEADERS = ["file", "title", "date", "about the date", "chunks"]
 def documents_table(settings: Settings, docs: list[dict] | None = None) -> list[list[Any]]:
     docs = list_documents(settings) if docs is None else docs
     return [
-        [d["label"], d["title"], shown_date(d), d.get("date_note") or "indexed before date notes", d["chunks"]]
+        [d["label"], d["title"], shown_date(d), d.get("date_note") or "not read yet", d["chunks"]]
         for d in docs
     ]
 
