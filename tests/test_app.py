@@ -148,7 +148,9 @@ def test_browser_shows_html_and_markdown_as_text(app_url, tmp_path):
     )
     client = Client(app_url, verbose=False)
     client.predict([handle_file(str(doc))], api_name="/upload")
-    question = "When did the <i>bridge</i> at Qaryat reopen? [click](http://evil.example/q) **now**"
+    question = (
+        'When did Qaryat\'s <i>bridge</i> & "road" (قرية) reopen? [click](http://evil.example/q) **now**'
+    )
     driver, profile = chromium_driver()
     try:
         driver.get(app_url)

@@ -190,3 +190,13 @@ def test_user_and_model_text_cannot_become_markup():
     assert html.unescape(rest) == hostile + " ."  # every character is still there, as text
     q = plain_markdown("Who? <img src=x onerror=alert(1)> [x](https://e.example)")
     assert "<img" not in q and "](" not in q and "https://" not in q
+
+
+def test_escaping_is_one_pass_so_every_character_comes_back():
+    """Escaping twice turned an apostrophe into a literal "&#x27;" in the chat (0.5)."""
+    from rag.ui.render import plain_markdown
+
+    for text in ("Hawija's fall", 'a "b" & c', "5 < 7 > 2 <b>x</b>", "Café — العراق", "&amp; &#39;"):
+        out = plain_markdown(text)
+        assert "<" not in out and html.unescape(out) == text, out
+    assert plain_markdown("don't") == "don't"  # quotes need no entity in text

@@ -44,6 +44,18 @@ from rag.ui.render import (  # noqa: E402
 )
 
 
+def chat_component() -> gr.Chatbot:
+    """The chat: Markdown rendered (for the [n] links) from text ``render`` has escaped."""
+    return gr.Chatbot(
+        label="Chat",
+        height=480,
+        sanitize_html=True,
+        render_markdown=True,
+        placeholder="Ask about the articles. Try one of the examples below.",
+        elem_id="chatbot",
+    )
+
+
 def build_app(settings: Settings | None = None) -> gr.Blocks:
     settings = settings or load_settings()
     ensure_index(settings)
@@ -157,14 +169,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         history = gr.State([])
         with gr.Tab("Chat"), gr.Row():
             with gr.Column(scale=3):
-                chatbot = gr.Chatbot(
-                    label="Chat",
-                    height=480,
-                    sanitize_html=True,
-                    render_markdown=True,
-                    placeholder="Ask about the articles. Try one of the examples below.",
-                    elem_id="chatbot",
-                )
+                chatbot = chat_component()
                 with gr.Row():
                     box = gr.Textbox(
                         placeholder="Ask a question…", show_label=False, scale=5, elem_id="question"

@@ -13,7 +13,9 @@ from rag.types import Answer, Citation, Passage
 # the characters themselves, so "[x](http://…)", "**x**" or "# x" in a question, a document or
 # the model's answer stay text. "://" and "www." are broken up the same way, or the renderer
 # would turn a bare address into a link.
-_MARKDOWN = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-!|~>"}
+# "&" and "<" are escaped in the same single pass (escaping twice turned an apostrophe's "&#x27;"
+# into "&&#35;x27;", shown literally); quotes need no escaping in text, so they stay as written.
+_MARKDOWN = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-!|~>&<"}
 _AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=\bwww)(\.)")
 
 
@@ -23,7 +25,7 @@ def _esc(text: str) -> str:
 
 def plain_markdown(text: str) -> str:
     """Text shown in a Markdown-rendered component, exactly as written: no HTML, no Markdown."""
-    escaped = "".join(_MARKDOWN.get(c, c) for c in _esc(text))
+    escaped = "".join(_MARKDOWN.get(c, c) for c in text)
     return _AUTOLINK.sub(lambda m: f"&#{ord(m.group(0))};", escaped)
 
 
