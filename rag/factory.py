@@ -69,13 +69,15 @@ def yes_no_scorer(settings: Settings, llm: str | None = None) -> YesNoScorer | N
     if backend != "llamacpp":
         return None
     llama = get_chat_model(settings, spec=llm).client
-    if id(llama) not in _SCORERS:
+    # Checked by identity too: a closed model's id may be reused by the next one loaded.
+    if id(llama) not in _SCORERS or _SCORERS[id(llama)].llama is not llama:
         _SCORERS[id(llama)] = YesNoScorer(llama)
     return _SCORERS[id(llama)]
 
 
 def search(query: str, k: int = 5, settings: Settings | None = None, **filters) -> list[Passage]:
     """Top-k passages for ``query`` (hybrid); filters: mode, sources, date_from, date_to."""
+    query = check_question(query, "search query")
     settings = settings or load_settings()
     ensure_index(settings)
     return HybridRetriever(settings).run(query, k=k, **filters)

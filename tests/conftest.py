@@ -45,6 +45,15 @@ def stop_process(proc: subprocess.Popen, timeout: float = 20.0) -> None:
         proc.kill()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_models_at_the_end():
+    """Free the llama.cpp models before interpreter shutdown (see rag.models.chat.close_models)."""
+    yield
+    from rag.models.chat import close_models
+
+    close_models()
+
+
 @pytest.fixture(scope="session")
 def base_settings() -> Settings:
     """The environment's settings, with the models directory of the real installation."""

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
@@ -114,3 +117,19 @@ def test_a_question_in_another_script_is_declined_honestly(seeded_settings):
     assert a.text == UNREADABLE["script"]
     b = ask("What was it?", settings=seeded_settings)
     assert b.kind == "abstain" and b.text == UNREADABLE["no_terms"]
+
+
+def test_a_process_that_answered_exits_without_a_traceback(seeded_settings):
+    """Models are freed at exit, before the interpreter tears down llama_cpp's bindings, and a
+    model loaded after a close is a new one (the relevance scorer is not reused across it)."""
+    code = (
+        "from rag import ask; from rag.models.chat import _LLAMA, close_models; from rag.factory import "
+        "yes_no_scorer; from rag.config import load_settings; s = load_settings(); "
+        "a = ask('When was Hawija taken from ISIS?'); llama = next(iter(_LLAMA.values())).client; "
+        "close_models(); assert not _LLAMA and llama._model.model is None; "
+        "assert yes_no_scorer(s).llama is next(iter(_LLAMA.values())).client; print(a.kind)"
+    )
+    env = {**os.environ, "RAG_DATA_DIR": str(seeded_settings.data_dir)}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0 and proc.stdout.strip() == "answer", proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr, proc.stderr[-2000:]

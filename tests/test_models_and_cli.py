@@ -160,6 +160,9 @@ def test_doctor_reports_unreachable_chroma_server(tmp_path):
     [
         (["ingest", "does/not/exist.txt"], {}, "no such file or folder"),
         (["ask", "   "], {}, "the question is empty"),
+        (["search", ""], {}, "the search query is empty"),
+        (["search", " \t "], {}, "the search query is empty"),
+        (["search", "x" * 2001], {}, "the search query is longer than"),
         (["ask", "x"], {"RAG_LLM": "gpt4"}, "RAG_LLM must look like"),
         (["ask", "x"], {"RAG_LLM": "llamacpp:/nope/model.gguf"}, "GGUF file not found"),
         (

@@ -227,10 +227,10 @@ class RagPipeline:
         yield StreamEvent("answer", answer.text, answer)
 
 
-def check_question(question: str) -> str:
+def check_question(question: str, what: str = "question") -> str:
     question = (question or "").strip()
     if not question:
-        raise QuestionError("the question is empty")
+        raise QuestionError(f"the {what} is empty")
     if len(question) > MAX_QUESTION_CHARS:
-        raise QuestionError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+        raise QuestionError(f"the {what} is longer than {MAX_QUESTION_CHARS} characters")
     return question

@@ -9,6 +9,7 @@ question.
 
 from __future__ import annotations
 
+import atexit
 import threading
 from typing import Any
 
@@ -39,6 +40,17 @@ def parse_llm(spec: str) -> tuple[str, str]:
             f"unknown LLM {spec!r}: use llamacpp:<name or .gguf path>, ollama:<model> or openai:<model>"
         )
     return backend, name
+
+
+def close_models() -> None:
+    """Free every loaded llama.cpp model. Run at exit: left to the interpreter's shutdown,
+    llama_cpp's __del__ finds its C bindings already gone and prints a traceback."""
+    while _LLAMA:
+        _, model = _LLAMA.popitem()
+        model.client.close()
+
+
+atexit.register(close_models)
 
 
 def _llamacpp(settings: Settings, name: str) -> BaseChatModel:
