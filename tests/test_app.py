@@ -221,3 +221,47 @@ def test_browser_shows_the_queue_to_a_second_user(app_url):
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.mark.browser
+def test_browser_evaluation_tab_shows_the_shipped_report_and_runs_a_short_evaluation(app_url):
+    """A fresh data folder: the tab shows the shipped report without running anything; a short
+    run started there shows progress and ends with its own report."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.browser import chromium_driver
+
+    driver, profile = chromium_driver()
+    try:
+        driver.get(app_url)
+        wait = WebDriverWait(driver, 240)
+        tab = wait.until(
+            ec.element_to_be_clickable((By.XPATH, "//button[@role='tab'][contains(., 'Evaluation')]"))
+        )
+        tab.click()
+        report = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "#report")))
+        assert "Shipped report" in report.text and "dc1637f" in report.text, report.text[:500]
+        assert "answerable questions correct" in report.text
+        number = driver.find_element(By.CSS_SELECTOR, "#eval-count input[type=number]")
+        number.clear()
+        number.send_keys("2\n")
+        driver.find_element(By.CSS_SELECTOR, "#run-eval").click()
+        progress = driver.find_element(By.CSS_SELECTOR, "#eval-progress textarea")
+        seen: set[str] = set()
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and "Done: report in" not in (
+            value := progress.get_attribute("value")
+        ):
+            seen.add(value)
+            time.sleep(0.2)
+        assert "Done: report in" in value, value
+        assert any(v.startswith("[1/2]") and "[2/2]" not in v for v in seen), seen  # progress on the way
+        report = driver.find_element(By.CSS_SELECTOR, "#report")
+        assert report.text.startswith("Your run") and "short-questions" in report.text, report.text[:300]
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        assert driver.save_screenshot(str(SCREENSHOT_DIR / "evaluation-tab.png"))
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)

@@ -94,23 +94,36 @@ def test_who_question_needs_a_new_name():
     )[0]
 
 
-def test_eval_tab_shows_the_newest_report_by_time_not_name(base_settings, tmp_path):
+def test_eval_tab_lists_own_runs_newest_first_then_the_shipped_reports(base_settings, tmp_path):
     import os
     from dataclasses import replace
 
-    from rag.ui.panels import latest_report
+    from rag.ui.reports import report_choices, show_report
 
     settings = replace(base_settings, data_dir=tmp_path)
-    assert latest_report(settings)[0].startswith("No evaluation report yet")
+    shipped = report_choices(settings)  # a fresh data folder: the shipped reports only
+    assert [r.folder.name for r in shipped] == ["eval", "heldout3-first-run", "heldout2", "heldout-first-run"]
+    text, plots = show_report(shipped[0])
+    assert (
+        text.startswith("**Shipped report**")
+        and "commit `dc1637f`" in text
+        and "eval/questions.jsonl" in text
+    )
+    assert "| answerable questions correct (key facts) | 0.759 |" in text and "![" not in text
+    assert any(p.endswith("headline.png") for p in plots)
     for name, stamp in (("zz-older", 1_000_000), ("aa-newer", 2_000_000)):
         run = settings.reports_dir / name
         run.mkdir(parents=True)
         (run / "report.md").write_text(f"# {name}\n![plot](headline.png)\n")
         (run / "headline.png").write_bytes(b"png")
         os.utime(run, (stamp, stamp))
-    text, plots = latest_report(settings)
-    assert "aa-newer" in text and "zz-older" not in text and "![" not in text
+    (settings.reports_dir / "empty-run").mkdir()  # a run stopped before its report: not listed
+    refs = report_choices(settings)
+    assert [r.folder.name for r in refs[:2]] == ["aa-newer", "zz-older"] and len(refs) == 6
+    text, plots = show_report(refs[0])
+    assert text.startswith("Your run `aa-newer`") and "![" not in text
     assert plots == [str(settings.reports_dir / "aa-newer" / "headline.png")]
+    assert show_report(None)[0].startswith("No evaluation report yet")
 
 
 def test_a_leading_auxiliary_verb_is_not_the_question_subject():

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import html
 import json
+import time
 from pathlib import Path
 from typing import Any
+
+from rag.config import Settings
+from rag.evaluate.items import EvalItem
 
 HEADLINE = [
     ("answerable_correct", "answerable questions correct (key facts)"),
@@ -229,3 +233,36 @@ def write_report(report: dict[str, Any], out_dir: Path) -> Path:
     md = out_dir / "report.md"
     md.write_text(to_markdown(report, plots))
     return md
+
+
+def build_report(
+    path: Path,
+    items: list[EvalItem],
+    settings: Settings,
+    systems: dict[str, dict[str, Any]],
+    calibration: dict[str, Any] | None,
+    phases: dict[str, float],
+) -> dict[str, Any]:
+    """What ``report.write_report`` renders: the run's set, model, judge and each system's rows."""
+    return {
+        "created": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "set": str(path),
+        "questions": len(items),
+        "model": settings.llm,
+        "calibration": {k: v for k, v in calibration.items() if k not in ("per_pair", "errors")}
+        if calibration
+        else None,
+        "overlap": _overlap(path, items, settings),
+        "systems": systems,
+        "phases_s": {k: round(v, 1) for k, v in phases.items()},
+    }
+
+
+def _overlap(path: Path, items: list[EvalItem], settings: Settings) -> dict[str, Any] | None:
+    from rag.evaluate.overlap import set_overlap
+
+    try:
+        raw = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        return set_overlap(items, raw, settings.seeds_dir)
+    except (OSError, ValueError):  # sources outside seeds/: not measured
+        return None

@@ -121,7 +121,7 @@ def judge_all(
             )
 
 
-def _write_json(path: Path, data: dict[str, Any]) -> None:
+def write_json(path: Path, data: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False))
 
@@ -189,7 +189,7 @@ def main(args) -> int:
         out_dir = out_dir or _stamp(settings)
         results = evaluate_retrieval(items, settings, k=args.k)
         text = format_retrieval(results)
-        _write_json(out_dir / "retrieval.json", results)
+        write_json(out_dir / "retrieval.json", results)
         (out_dir / "retrieval.md").write_text(text + "\n")
         print(text)
         print(f"report written to {out_dir}", file=sys.stderr)
@@ -224,13 +224,13 @@ def main(args) -> int:
                 done = {r["id"]: r for r in json.loads(file.read_text())["per_question"]}
 
             def save(rows: list[dict[str, Any]], file: Path = file) -> None:
-                _write_json(file, {"summary": summarise(rows), "per_question": rows, "complete": False})
+                write_json(file, {"summary": summarise(rows), "per_question": rows, "complete": False})
 
             t = time.perf_counter()
             rows = answer_all(items, settings, system=name, done=done, save=save)
             phases[f"answering ({name})"] = time.perf_counter() - t
             systems[name] = {"summary": summarise(rows), "per_question": rows}
-            _write_json(file, systems[name])
+            write_json(file, systems[name])
 
     calibration = None
     if judge is not None:
@@ -243,22 +243,11 @@ def main(args) -> int:
             judge_all(system["per_question"], items, judge, equivalence=not args.no_equivalence)
             phases[f"judging ({name})"] = time.perf_counter() - t
             system["summary"].update(judged_summary(system["per_question"]))
-            _write_json(out_dir / _answers_file(name), system)
+            write_json(out_dir / _answers_file(name), system)
 
-    from rag.evaluate.report import headline_rows, write_report
+    from rag.evaluate.report import build_report, headline_rows, write_report
 
-    report = {
-        "created": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "set": str(path),
-        "questions": len(items),
-        "model": settings.llm,
-        "calibration": {k: v for k, v in calibration.items() if k not in ("per_pair", "errors")}
-        if calibration
-        else None,
-        "overlap": _overlap(path, items, settings),
-        "systems": systems,
-        "phases_s": {k: round(v, 1) for k, v in phases.items()},
-    }
+    report = build_report(path, items, settings, systems, calibration, phases)
     md = write_report(report, out_dir)
     print(f"{'metric':<70}" + "".join(f"{n:>10}" for n in systems))
     for label, vals in headline_rows(report):
@@ -271,16 +260,6 @@ def main(args) -> int:
         if failures:
             return 1
     return 0
-
-
-def _overlap(path: Path, items: list[EvalItem], settings: Settings) -> dict[str, Any] | None:
-    from rag.evaluate.overlap import set_overlap
-
-    try:
-        raw = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        return set_overlap(items, raw, settings.seeds_dir)
-    except (OSError, ValueError):  # sources outside seeds/: not measured
-        return None
 
 
 def _answers_file(system: str) -> str:

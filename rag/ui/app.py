@@ -25,6 +25,7 @@ from rag.index.lock import LockTimeout  # noqa: E402
 from rag.ingest.documents import ensure_index, ingest_paths, list_documents, remove_document  # noqa: E402
 from rag.ingest.loaders import SUPPORTED, LoadError  # noqa: E402
 from rag.ingest.uploads import store_uploads  # noqa: E402
+from rag.ui.evaluation_tab import build_evaluation_tab  # noqa: E402
 from rag.ui.panels import (  # noqa: E402
     DOCUMENT_HEADERS,
     EMPTY_SOURCES,
@@ -32,7 +33,6 @@ from rag.ui.panels import (  # noqa: E402
     document_labels,
     documents_table,
     example_questions,
-    latest_report,
 )
 from rag.ui.render import (  # noqa: E402
     CSS,
@@ -198,12 +198,6 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 delete = gr.Button("Remove from index", variant="stop")
             # Plain text, not Markdown: file names and reasons are shown exactly as they are.
             status = gr.Textbox(label="Status", interactive=False, lines=2, elem_id="doc-status")
-        with gr.Tab("Evaluation"):
-            report_md, plots = latest_report(settings)
-            report = gr.Markdown(report_md)
-            gallery = gr.Gallery(plots, label="Plots", visible=bool(plots))
-            refresh = gr.Button("Reload latest report")
-
         inputs = [box, chatbot, history, sources, model, k, details]
         outputs = [chatbot, history, sources, detail_box, box]
         # One queue for everything that runs the chat model (Enter, Ask and the API are three
@@ -216,11 +210,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         add.click(upload, [files], [table, pick, status], api_name="upload", **index_queue)
         delete.click(remove, [pick], [table, pick, status], api_name="remove_document", **index_queue)
 
-        def reload_report():
-            md, p = latest_report(settings)
-            return md, gr.update(value=p, visible=bool(p))
-
-        refresh.click(reload_report, None, [report, gallery], api_visibility="private")
+        build_evaluation_tab(demo, settings, model_queue)
 
         def current_documents():
             # Read at every page load: another process (rag ingest) may have changed the index.

@@ -1,5 +1,5 @@
 """What the chat's panels show besides answers: models offered, example questions, the
-document table and the newest eval report."""
+document table."""
 
 from __future__ import annotations
 
@@ -69,24 +69,3 @@ def documents_table(settings: Settings, docs: list[dict] | None = None) -> list[
 
 def document_labels(settings: Settings, docs: list[dict] | None = None) -> list[str]:
     return [d["label"] for d in (list_documents(settings) if docs is None else docs)]
-
-
-def latest_report(settings: Settings) -> tuple[str, list[str]]:
-    """Markdown of the newest eval report and its plots, or how to make one."""
-    root = settings.reports_dir
-    # Newest first by time, not name: a report folder may be named with --out.
-    runs = sorted((p for p in root.glob("*") if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
-    for run in runs:
-        md = [p for p in (run / "report.md", run / "answers.md", run / "retrieval.md") if p.exists()]
-        if md:
-            text = "\n\n".join(p.read_text(encoding="utf-8") for p in md)
-            # The plots are shown in the gallery; relative image links don't resolve here.
-            text = "\n".join(line for line in text.splitlines() if not line.startswith("!["))
-            plots = sorted(str(p) for p in run.glob("*.png"))
-            return f"### Latest report: `{run.name}`\n\n{text}", plots
-    return (
-        "No evaluation report yet. Run `rag eval` (70 questions answered and judged: about 15 minutes "
-        "on 2 cores; `--baseline` adds the plain LangChain chain: about 35 minutes in all) or "
-        "`rag eval --retrieval` (retrieval only, under a minute); the newest report shows here.",
-        [],
-    )
