@@ -5,9 +5,10 @@
 Each figure is measured in a fresh process, as a script (``from rag import search``) or a
 shell command (``rag search``) meets it:
 
-- ``from rag import search`` then one hybrid search, broken down: interpreter start, imports,
-  the embedding model (load + first query vector), opening the index (catalog, BM25, Chroma's
-  vector segment), the first search itself, and a second search for comparison;
+- ``from rag import search`` then one hybrid search, broken down: interpreter start and exit,
+  imports, the embedding model (its libraries, its load, the first query vector), opening the
+  index (catalog, BM25, Chroma's vector segment), the first search itself, and a second search
+  for comparison;
 - the commands ``rag search`` (hybrid and ``--mode bm25``), ``rag documents`` and
   ``rag search ""`` (an error), end to end, with the heavy libraries each one imported.
 
@@ -61,12 +62,12 @@ def _worker() -> None:
     lap("imports (rag)")
     import chromadb  # noqa: F401  (what the first dense search imports anyway)
     import langchain_chroma  # noqa: F401
-    import sentence_transformers  # noqa: F401
 
-    lap("imports (chromadb, sentence-transformers, torch)")
+    lap("imports (chromadb, langchain-chroma)")
     embeddings = get_embeddings(settings)
+    lap("embedding model: imports (torch, transformers) + load")
     vector = embeddings.embed_query(QUERY)
-    lap("embedding model (load + first query)")
+    lap("embedding model: first query vector")
     open_catalog(settings)
     open_lexical(settings).search("Hawija", 1)
     lap("index open: catalog + BM25")

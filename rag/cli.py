@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.verbose:
         os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "0"
     set_offline_env()
-    from rag.answer.pipeline import QuestionError
+    from rag.answer.questions import QuestionError
     from rag.index.catalog import CatalogError
     from rag.index.lock import LockTimeout
     from rag.index.store import StoreError

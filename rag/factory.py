@@ -10,23 +10,18 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from functools import partial
+from typing import TYPE_CHECKING
 
-from rag.answer.answerer import Answerer
-from rag.answer.draft import DRAFT_SCHEMA
-from rag.answer.evidence import EvidenceSelector
-from rag.answer.extractive import SpanAnswerer
-from rag.answer.extractor import SpanExtractor
-from rag.answer.pipeline import RagPipeline, StreamEvent, check_question
-from rag.answer.relevance import RelevanceCheck
+from rag.answer.questions import check_question
 from rag.answer.retriever import HybridRetriever
-from rag.answer.rewriter import QuestionRewriter
-from rag.answer.scorer import YesNoScorer
-from rag.answer.verifier import Verifier
 from rag.config import Settings, load_settings
 from rag.ingest.documents import ensure_index
-from rag.models.chat import MODEL_LOCK, count_tokens, get_chat_model, model_label, parse_llm
-from rag.models.embeddings import get_embeddings
+from rag.models.chat import MODEL_LOCK, parse_llm
 from rag.types import Answer, Passage
+
+if TYPE_CHECKING:
+    from rag.answer.pipeline import RagPipeline, StreamEvent
+    from rag.answer.scorer import YesNoScorer
 
 
 def build_pipeline(
@@ -34,6 +29,20 @@ def build_pipeline(
 ) -> RagPipeline:
     """The pipeline for these settings (the index seeded on first use; models loaded once per
     process and shared)."""
+    # The answering components (and LangChain's prompt machinery) load here, not at import:
+    # a search from the shell needs none of them.
+    from rag.answer.answerer import Answerer
+    from rag.answer.draft import DRAFT_SCHEMA
+    from rag.answer.evidence import EvidenceSelector
+    from rag.answer.extractive import SpanAnswerer
+    from rag.answer.extractor import SpanExtractor
+    from rag.answer.pipeline import RagPipeline
+    from rag.answer.relevance import RelevanceCheck
+    from rag.answer.rewriter import QuestionRewriter
+    from rag.answer.verifier import Verifier
+    from rag.models.chat import count_tokens, get_chat_model, model_label
+    from rag.models.embeddings import get_embeddings
+
     settings = settings or load_settings()
     ensure_index(settings)
     embeddings = get_embeddings(settings)
@@ -65,6 +74,9 @@ _SCORERS: dict[int, YesNoScorer] = {}
 def yes_no_scorer(settings: Settings, llm: str | None = None) -> YesNoScorer | None:
     """The relevance scorer when the chat model runs in-process (its logits are readable); one
     per loaded model, so its chat template is compiled once, not once per question."""
+    from rag.answer.scorer import YesNoScorer
+    from rag.models.chat import get_chat_model
+
     backend, _ = parse_llm(llm or settings.llm)
     if backend != "llamacpp":
         return None

@@ -23,6 +23,7 @@ from rag.answer.decomposer import keeps_its_words, merge_answers, refers_back, s
 from rag.answer.draft import parse_draft
 from rag.answer.evidence import EvidenceSelector
 from rag.answer.extractive import SpanAnswerer
+from rag.answer.questions import MAX_QUESTION_CHARS, QuestionError, check_question  # noqa: F401 (re-exported)
 from rag.answer.relevance import RelevanceCheck
 from rag.answer.rewriter import QuestionRewriter
 from rag.answer.verification import DraftVerification
@@ -31,12 +32,6 @@ from rag.text.markers import renumber
 from rag.text.question import SPAN_FORMS, analyse
 from rag.text.tokens import unreadable_reason
 from rag.types import Answer, EvidenceSentence, Passage
-
-MAX_QUESTION_CHARS = 2000
-
-
-class QuestionError(ValueError):
-    """The question can't be asked as given; one line for the user."""
 
 
 @dataclass
@@ -225,12 +220,3 @@ class RagPipeline:
         answer = merge_answers(question, answered, merger)
         answer.timings["total"] = round(time.perf_counter() - t0, 3)
         yield StreamEvent("answer", answer.text, answer)
-
-
-def check_question(question: str, what: str = "question") -> str:
-    question = (question or "").strip()
-    if not question:
-        raise QuestionError(f"the {what} is empty")
-    if len(question) > MAX_QUESTION_CHARS:
-        raise QuestionError(f"the {what} is longer than {MAX_QUESTION_CHARS} characters")
-    return question

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from rag.config import Settings
-from rag.models.embeddings import get_embeddings
 
 
 class StoreError(RuntimeError):
@@ -43,6 +42,13 @@ def _client(settings: Settings):
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 
 
+def _default_embeddings(settings: Settings):
+    # Imported on first use: a BM25 search or a listing never loads an embedding library.
+    from rag.models.embeddings import get_embeddings
+
+    return get_embeddings(settings)
+
+
 def open_store(settings: Settings, embeddings=None):  # -> langchain_chroma.Chroma
     """The LangChain Chroma store for the configured collection (cached per process).
 
@@ -62,7 +68,7 @@ def open_store(settings: Settings, embeddings=None):  # -> langchain_chroma.Chro
 
         _STORES[key] = Chroma(
             collection_name=settings.collection,
-            embedding_function=embeddings if embeddings is not None else get_embeddings(settings),
+            embedding_function=embeddings if embeddings is not None else _default_embeddings(settings),
             client=_client(settings),
             collection_metadata={"hnsw:space": "cosine", "embedding_model": settings.embedding_model},
         )

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rag.config import Settings
 from rag.index.lock import write_lock
 from rag.index.records import DocumentRecord
 from rag.index.store import batch_size, delete_ids, note_own_write, open_catalog, open_lexical, open_store
-from rag.ingest.indexer import Indexer, Progress
 from rag.ingest.loaders import LoadError
 from rag.ingest.report import IngestReport
+
+if TYPE_CHECKING:  # the indexer (text splitters) loads only for writes, not for a listing
+    from rag.ingest.indexer import Progress
 
 
 def ingest_paths(
@@ -26,6 +28,8 @@ def ingest_paths(
     force: bool = False,
 ) -> IngestReport:
     """Index files and folders; ``progress(done, total, name)`` is called per file."""
+    from rag.ingest.indexer import Indexer
+
     return Indexer(settings, embeddings, progress, on_wait, force).run(paths, prune=prune)
 
 
@@ -104,4 +108,6 @@ def ensure_index(settings: Settings, embeddings=None) -> None:
     (``rag ingest`` with no paths)."""
     if open_catalog(settings).get_meta("initialized") is not None:
         return
+    from rag.ingest.indexer import Indexer
+
     Indexer(settings, embeddings).run([], seed_if_new=True)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import atexit
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from langchain_core.language_models import BaseChatModel
+if TYPE_CHECKING:  # langchain_core costs 0.9 s to import; a command that only lists needs none
+    from langchain_core.language_models import BaseChatModel
 
 from rag.config import Settings, set_offline_env
 from rag.models.gguf import resolve_gguf
