@@ -136,6 +136,10 @@ class Answer:
     raw_output: str = ""
     # The model's P(yes) that the sentence an extracted answer rests on answers the question.
     relevance: float | None = None
+    # What each step did, for the eval's stage report: "evidence" (the sentences the reader was
+    # shown), "path" (extract / write), "chosen" (the sentence(s) it rests on), "span" (what
+    # was chosen to say), "gate_passed" (the checks after the reader let it through).
+    trace: dict[str, Any] = field(default_factory=dict)
 
     @property
     def dropped(self) -> list[SentenceCheck]:

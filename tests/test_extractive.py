@@ -92,6 +92,13 @@ def test_a_copied_span_is_the_answer_cited_to_its_sentence():
     assert [c.quote for c in a.citations] == [ABADI.text]  # re-cited from the model's sentence 1
     assert a.checks[0].status == "quoted" and "pointed at sentence 1" in a.checks[0].reason
     assert a.relevance == 0.9
+    # The stage report's trace: the sentence it rests on, the span, and that the gate passed.
+    assert a.trace == {
+        "path": "extract",
+        "chosen": [ABADI.text],
+        "span": "Haider al-Abadi",
+        "gate_passed": True,
+    }
     # The model could only point at the evidence it was given.
     assert schemas[0]["properties"]["sentence"]["enum"] == [1, 2, 3, 4]
 
@@ -114,6 +121,7 @@ def test_a_span_whose_sentence_scores_low_is_declined():
     a = _run(answerer, "Who announced the recapture of Rawa?")
     assert not a.answerable and a.kind == "quote" and "scores 0.20" in a.checks[0].reason
     assert answerer.scorer.calls == 1 and a.relevance == 0.2
+    assert a.trace["span"] == "Iraqi forces" and a.trace["gate_passed"] is False
     assert a.text == f"The articles don't say. The closest passage: “{RAWA.text}” [1]."
 
 

@@ -118,6 +118,9 @@ def test_a_verified_sentence_streams_while_the_model_is_still_writing():
     assert at_first_sentence is not None and '"Iraqi forces and allied' not in at_first_sentence
     answer = events[-1].answer
     assert answer.kind == "answer" and answer.answerable
+    # The stage report's trace: what the reader was shown and what the answer rests on.
+    assert answer.trace["path"] == "write" and answer.trace["gate_passed"] is True
+    assert answer.trace["evidence"] and any("Oct. 5" in t for t in answer.trace["chosen"])
     shown = [e.text for e in events if e.kind == "sentence"]
     assert shown == [
         "Hawija was taken from ISIS on Oct. 5 [1].",

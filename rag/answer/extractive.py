@@ -47,6 +47,8 @@ class SpanAnswerer:
         answer.raw_output = found.raw
         span = found.answer.strip().strip("“”\"'").rstrip(".").strip()
         ev = locate(span, found.sentence, evidence) if found.answerable and span_key(span) else None
+        pointed = [e.text for e in evidence if e.number == found.sentence] if found.answerable else []
+        answer.trace.update(path="extract", chosen=[ev.text] if ev else pointed, span=span, gate_passed=False)
         if ev is None and question.form == "when":
             # No date copied from the evidence: say so, with the event and the dates around it
             # (a written answer here is where a neighbour's date moved onto the wrong event).
@@ -67,6 +69,7 @@ class SpanAnswerer:
             ok, why = self.relevance.run(question, [ev], ev.text)
             if not ok:
                 return self._decline(answer, question, evidence, ev, span, why)
+        answer.trace["gate_passed"] = True
         numberer = CitationNumberer()
         n = numberer.number(ev)
         answer.citations = numberer.citations

@@ -128,6 +128,7 @@ class RagPipeline:
         clock.lap("retrieve")
         evidence = self.selector.run(standalone, answer.passages)
         clock.lap("evidence")
+        answer.trace["evidence"] = [e.text for e in evidence]
         if not evidence:
             yield clock.done(decline(answer, abstain_text(standalone)))
             return
@@ -144,6 +145,12 @@ class RagPipeline:
         verification = DraftVerification(self.verifier, self.relevance, evidence, q)
         raw = yield from self._draft_and_verify(standalone, evidence, verification, clock)
         compose_answer(answer, parse_draft(raw).answerable, verification, q)
+        answer.trace.update(
+            path="write",
+            chosen=[c.quote for c in answer.citations],
+            span=answer.text,
+            gate_passed=answer.answerable,
+        )
         answer.raw_output = raw
         answer.tokens = self._tokens(standalone, evidence, raw)
         yield clock.done(answer)

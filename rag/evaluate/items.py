@@ -22,6 +22,7 @@ class EvalItem:
     reference: str
     key_facts: list[list[str]]
     history: list[tuple[str, str]] | None = None
+    evidence: list[str] | None = None  # the gold answer sentence(s), verbatim, where the set gives them
 
     @property
     def answerable(self) -> bool:
@@ -62,6 +63,7 @@ def _item(d: Any) -> EvalItem:
         reference=d.get("reference", ""),
         key_facts=facts,
         history=[(h[0], h[1]) for h in history] if history else None,
+        evidence=_str_list(d["evidence"], "evidence") if d.get("evidence") is not None else None,
     )
 
 

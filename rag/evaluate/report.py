@@ -12,6 +12,7 @@ from typing import Any
 
 from rag.config import Settings
 from rag.evaluate.items import EvalItem
+from rag.evaluate.stages import stage_lines, stages_for
 
 HEADLINE = [
     ("answerable_correct", "answerable questions correct (key facts)"),
@@ -122,7 +123,8 @@ def to_markdown(report: dict[str, Any], plots: list[Path]) -> str:
         "|---|" + "---|" * len(names),
     ]
     lines += [f"| {label} | " + " | ".join(vals) + " |" for label, vals in headline_rows(report)]
-    lines += [""] + [f"![{p.stem}]({p.name})" for p in plots] + ["", "## Per question", ""]
+    lines += [""] + [f"![{p.stem}]({p.name})" for p in plots] + [""] + stage_lines(report)
+    lines += ["## Per question", ""]
     header, rows = _question_rows(report)
     lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in rows:
@@ -255,6 +257,7 @@ def build_report(
         "overlap": _overlap(path, items, settings),
         "systems": systems,
         "phases_s": {k: round(v, 1) for k, v in phases.items()},
+        "stages": stages_for(items, systems),
     }
 
 

@@ -252,6 +252,9 @@ def main(args) -> int:
     print(f"{'metric':<70}" + "".join(f"{n:>10}" for n in systems))
     for label, vals in headline_rows(report):
         print(f"{label:<70}" + "".join(f"{v:>10}" for v in vals))
+    from rag.evaluate.stages import stage_lines
+
+    print("\n".join(stage_lines(report)))
     print(f"report written to {md} (and report.html)", file=sys.stderr)
     if args.check:
         failures = check_thresholds(report, Path(args.check))

@@ -72,6 +72,8 @@ def score_answer(item: EvalItem, answer) -> dict[str, Any]:
         # What the system retrieved, so faithfulness can also be judged RAGAS's original way
         # (claims against the whole retrieved context), which a baseline that never cites needs.
         "context": [p.text for p in answer.passages],
+        # What each step did (ours only), for the stage report: where the answer was lost.
+        "trace": getattr(answer, "trace", {}),
     }
 
 
