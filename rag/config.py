@@ -68,6 +68,7 @@ class Settings:
     # from one sentence (extract-and-verify), the others by a verified written answer;
     # "write": every question gets the written answer (0.4's path).
     answer_mode: str = "auto"
+    why_reader: str = "write"
     # The least relevance score (the model's P(yes) that the sentence answers) for a span to
     # be given as the answer; chosen on the development sets (README, Measured results).
     min_relevance: float = 0.72
@@ -203,6 +204,7 @@ def load_settings() -> Settings:
         lock_timeout=_float_env("RAG_LOCK_TIMEOUT", defaults.lock_timeout, 0),
         max_upload_files=_int_env("RAG_MAX_UPLOAD_FILES", defaults.max_upload_files, (1, 10_000)),
         answer_mode=_choice_env("RAG_ANSWER_MODE", defaults.answer_mode, ("auto", "write")),
+        why_reader=_choice_env("RAG_WHY_READER", defaults.why_reader, ("choose", "top", "write")),
         min_relevance=_number_env("RAG_MIN_RELEVANCE", defaults.min_relevance, float, 0.0, 1.0),
     )
 

@@ -65,7 +65,20 @@ def build_pipeline(
         model=model_label(settings, llm),
         count_tokens=partial(count_tokens, settings, spec=llm),
         span_answerer=span_answerer,
+        why_reader=why_reader(settings, llm),
     )
+
+
+def why_reader(settings: Settings, llm: str | None = None):
+    """The why/how reader RAG_WHY_READER names (None: the written answer, as in 0.5)."""
+    from rag.answer.chooser import ChoosingReader, TopSentenceReader
+    from rag.models.chat import get_chat_model
+
+    if settings.answer_mode == "write" or settings.why_reader == "write":
+        return None
+    if settings.why_reader == "top":
+        return TopSentenceReader()
+    return ChoosingReader(lambda schema: get_chat_model(settings, json_schema=schema, spec=llm))
 
 
 _SCORERS: dict[int, YesNoScorer] = {}

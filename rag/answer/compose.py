@@ -3,10 +3,11 @@ answers, or an abstention that says what the articles don't say (with the closes
 
 from __future__ import annotations
 
+from rag.answer.citations import CitationNumberer
 from rag.answer.quote import best_quote
 from rag.answer.verification import DraftVerification
 from rag.text.question import Question
-from rag.types import KEPT, Answer, SentenceCheck
+from rag.types import KEPT, Answer, EvidenceSentence, SentenceCheck
 
 UNREADABLE = {
     "script": "I can't answer this question: it has no English word to search the articles for, "
@@ -53,4 +54,30 @@ def compose_answer(
         lead = gaps or "The articles don't state this directly."
         answer.text = f"{lead} The closest passage says: “{quote.text}” [{n}]"
         answer.checks.append(SentenceCheck(quote.text, [n], "closest", "the closest passage; not an answer"))
+    return answer
+
+
+def quote_answer(answer: Answer, ev: EvidenceSentence, why: str) -> Answer:
+    """The answer is a sentence of the articles, quoted verbatim and cited."""
+    numberer = CitationNumberer()
+    n = numberer.number(ev)
+    answer.citations = numberer.citations
+    answer.text = f"The articles say: “{ev.text}” [{n}]"
+    answer.kind, answer.answerable = "quote", True
+    answer.checks = [SentenceCheck(ev.text, [n], "quoted", why)]
+    return answer
+
+
+def closest_decline(answer: Answer, question: Question, evidence: list[EvidenceSentence], why: str) -> Answer:
+    """A decline that shows the passage closest to answering, marked as not an answer."""
+    closest = best_quote(evidence, question)[0]
+    answer.checks = [SentenceCheck("(no answer)", [], "dropped", why)]
+    if closest is None:
+        return decline(answer, abstain_text(question.text))
+    numberer = CitationNumberer()
+    n = numberer.number(closest)
+    answer.citations = numberer.citations
+    answer.text = f"The articles don't say. The closest passage: “{closest.text}” [{n}]."
+    answer.kind, answer.answerable = "quote", False
+    answer.checks.append(SentenceCheck(closest.text, [n], "closest", "the closest passage; not an answer"))
     return answer

@@ -18,7 +18,14 @@ from typing import Literal
 
 from rag.answer.answerer import Answerer
 from rag.answer.citations import CitationMerger
-from rag.answer.compose import UNREADABLE, abstain_text, compose_answer, decline
+from rag.answer.compose import (
+    UNREADABLE,
+    abstain_text,
+    closest_decline,
+    compose_answer,
+    decline,
+    quote_answer,
+)
 from rag.answer.decomposer import keeps_its_words, merge_answers, refers_back, split_question, with_subject
 from rag.answer.draft import parse_draft
 from rag.answer.evidence import EvidenceSelector
@@ -75,6 +82,7 @@ class RagPipeline:
         model: str = "",
         count_tokens: Callable[[list[str]], int | None] = lambda texts: None,
         span_answerer: SpanAnswerer | None = None,
+        why_reader=None,  # .run(question, evidence) -> EvidenceSentence | None (rag.answer.chooser)
     ) -> None:
         self.retriever = retriever
         self.selector = selector
@@ -86,6 +94,7 @@ class RagPipeline:
         self.model = model
         self.count_tokens = count_tokens
         self.span_answerer = span_answerer  # None: every question gets a written answer
+        self.why_reader = why_reader  # None: why/how questions get a written answer
 
     def warm_up(self) -> None:
         """Load the embedding model and the vector index now, not on the first question."""
@@ -141,6 +150,21 @@ class RagPipeline:
                 yield StreamEvent("sentence", answer.text)  # one piece: it is verified as a whole
                 yield clock.done(answer)
                 return
+        if self.why_reader is not None and q.form in ("why", "how"):
+            yield StreamEvent("status", "Finding the sentence that says it…")
+            chosen = self.why_reader.run(standalone, evidence)
+            clock.lap("choose")
+            answer.trace.update(
+                path="choose", chosen=[chosen.text] if chosen else [], gate_passed=bool(chosen)
+            )
+            answer.trace["span"] = chosen.text if chosen else ""
+            if chosen is None:
+                yield clock.done(closest_decline(answer, q, evidence, "no candidate sentence says it"))
+                return
+            quote_answer(answer, chosen, f"the sentence the reader chose for this {q.form}-question")
+            yield StreamEvent("sentence", answer.text)
+            yield clock.done(answer)
+            return
         yield StreamEvent("status", "Writing a cited answer…")
         verification = DraftVerification(self.verifier, self.relevance, evidence, q)
         raw = yield from self._draft_and_verify(standalone, evidence, verification, clock)
