@@ -68,7 +68,7 @@ class Settings:
     # from one sentence (extract-and-verify), the others by a verified written answer;
     # "write": every question gets the written answer (0.4's path).
     answer_mode: str = "auto"
-    why_reader: str = "write"
+    why_reader: str = "top"
     # The least relevance score (the model's P(yes) that the sentence answers) for a span to
     # be given as the answer; chosen on the development sets (README, Measured results).
     min_relevance: float = 0.72

@@ -135,3 +135,74 @@ def test_a_when_question_without_a_date_gets_the_event_and_a_dated_neighbour_mar
     )
     assert [c.status for c in a.checks] == ["dropped", "closest", "closest"]
     assert "Nov" not in a.text.split("“")[0]  # the date is never stated as Rawa's
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "span", "counts"),
+    [
+        # Near misses: a true number about something else.
+        (
+            "How many people live in al-Miqdadiya?",
+            "ISIS is thought to have 1500 remaining troops there.",
+            "1500",
+            False,
+        ),
+        (
+            "How many fighters does the PMF have?",
+            "The peshmerga fighters are 10 miles from Mosul.",
+            "10 miles",
+            False,
+        ),
+        (
+            "How many fighters does the PMF have?",
+            "The peshmerga fighters are 10 miles from Mosul.",
+            "10",
+            False,
+        ),
+        (
+            "How many fighters does ISIS hold?",
+            "ISIS has lost 20 percent to 25 percent of its land.",
+            "20 percent",
+            False,
+        ),
+        # The same kind of thing in other words, or the word itself.
+        (
+            "How many people were driven from their homes?",
+            "It killed civilians and drove 850,000 from their homes.",
+            "850,000",
+            True,
+        ),
+        (
+            "How many jihadists remain near al-Qaim?",
+            "ISIS is thought to have 1500 remaining troops there.",
+            "1500",
+            True,
+        ),
+        (
+            "How many fighters did air raids kill?",
+            "Air raids have killed 30 Islamic State fighters.",
+            "30",
+            True,
+        ),
+        # Nothing named to count: a distance question is answered by a distance.
+        (
+            "How far were the fighters from Mosul?",
+            "The peshmerga fighters are 10 miles from Mosul.",
+            "10 miles",
+            True,
+        ),
+    ],
+)
+def test_a_count_must_count_what_the_question_counts(question, sentence, span, counts):
+    from rag.answer.span import counts_what_is_asked
+
+    assert counts_what_is_asked(analyse(question), sentence, span) is counts
+
+
+def test_a_number_about_something_else_is_declined():
+    troops = _ev(1, "ISIS is thought to have 1500 remaining troops in the al-Qaim area.", "qaim.txt")
+    troops.score = 1.0
+    answerer = _answerer({"answerable": True, "sentence": 1, "answer": "1500"}, {1: 0.9})
+    a = answerer.run(Answer("q", "", False), analyse("How many people live in al-Qaim?"), [troops])
+    assert not a.answerable and "does not count what the question counts (live, peopl)" in a.checks[0].reason
+    assert answerer.scorer.calls == 0  # decided before the model is asked again

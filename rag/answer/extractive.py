@@ -20,7 +20,7 @@ from rag.answer.extractor import SpanExtractor
 from rag.answer.quote import best_quote
 from rag.answer.relevance import RelevanceCheck
 from rag.answer.scorer import YesNoScorer
-from rag.answer.span import gives_wanted_value, locate, span_key
+from rag.answer.span import counts_what_is_asked, gives_wanted_value, locate, span_key
 from rag.text.facts import extract_facts
 from rag.text.question import Question
 from rag.types import Answer, EvidenceSentence, SentenceCheck
@@ -58,6 +58,10 @@ class SpanAnswerer:
             return None
         if not gives_wanted_value(span, question):
             why = f"not the kind of value a {question.form} question asks for"
+            return self._decline(answer, question, evidence, ev, span, why)
+        if not counts_what_is_asked(question, ev.text, span):
+            counted = ", ".join(sorted(question.counted))
+            why = f"its sentence does not count what the question counts ({counted})"
             return self._decline(answer, question, evidence, ev, span, why)
         if self.scorer is not None:
             score = self.scorer.run(question.text, ev, span)

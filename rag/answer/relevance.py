@@ -13,6 +13,7 @@ import re
 
 import numpy as np
 
+from rag.answer.span import counts_what_is_asked
 from rag.text.facts import expand_aliases, name_in
 from rag.text.normalise import name_key
 from rag.text.question import Question, alias_tokens, analyse
@@ -55,9 +56,8 @@ class RelevanceCheck:
         absent = [n for n in question.subjects if not name_in(n, ev_names)]
         if absent:
             return False, f"does not address the question: cited passages never mention {absent}"
-        counted = question.counted
-        if counted and not counted & set(tokenize(" ".join(c.text for c in cited))):
-            return False, f"does not count what the question counts ({', '.join(sorted(counted))})"
+        if not counts_what_is_asked(question, " ".join(c.text for c in cited)):
+            return False, f"does not count what the question counts ({', '.join(sorted(question.counted))})"
         q = question.terms
         if not q:
             return True, ""

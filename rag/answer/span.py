@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from rag.text.facts import extract_facts
 from rag.text.normalise import fold
 from rag.text.question import Question
+from rag.text.tokens import tokenize
+from rag.text.wordlists import word_list
 from rag.types import EvidenceSentence
 
 _TEMPORAL = re.compile(
@@ -36,6 +39,36 @@ def locate(span: str, chosen: int | None, evidence: list[EvidenceSentence]) -> E
     if chosen in by_number and contains_span(by_number[chosen].text, span):
         return by_number[chosen]
     return next((ev for ev in evidence if contains_span(ev.text, span)), None)
+
+
+@cache
+def _count_groups() -> list[frozenset[str]]:
+    return [frozenset(tokenize(line.replace(",", " "))) for line in word_list("count_nouns")]
+
+
+@cache
+def _units() -> frozenset[str]:
+    return frozenset(t for line in word_list("measure_units") for t in tokenize(line)) | {"%"}
+
+
+def _with_synonyms(terms: frozenset[str]) -> set[str]:
+    return set(terms).union(*(g for g in _count_groups() if g & terms))
+
+
+def counts_what_is_asked(question: Question, sentence: str, span: str = "") -> bool:
+    """A how-many answer's sentence counts what the question counts: it names it (or a word
+    of its group: "people" and "civilians"), and the number copied is not a measure ("10 miles
+    from Mosul" for "how many fighters"). A question that names nothing to count passes."""
+    if not question.counted:
+        return True
+    if span and not question.counted & _units():
+        at = fold(sentence).find(fold(span))
+        # The word the number is of: the span's own last word, else the sentence's next one.
+        words = [t for t in tokenize(span) if not t[:1].isdigit()]
+        words = words[-1:] or (tokenize(sentence[at + len(span) :])[:1] if at >= 0 else [])
+        if (words and words[0] in _units()) or span.rstrip().endswith("%"):
+            return False
+    return bool(_with_synonyms(question.counted) & set(tokenize(sentence)))
 
 
 def gives_wanted_value(span: str, question: Question) -> bool:
