@@ -16,12 +16,10 @@ The answer is the chosen sentence, quoted verbatim and cited, so it is verified 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
-from langchain_core.utils.json import parse_partial_json
-
+from rag.answer.extractor import read_json_object
 from rag.models.prompts import load_prompt
 from rag.text.sentences import split_sentences
 from rag.types import EvidenceSentence
@@ -50,14 +48,8 @@ def choice_schema(n: int) -> dict[str, Any]:
 
 def parse_choice(raw: str, n: int) -> int | None:
     """The 1-based choice, or None when the model says no candidate answers."""
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError:
-        try:
-            data = parse_partial_json(raw)
-        except json.JSONDecodeError:
-            return None
-    if not isinstance(data, dict) or data.get("answers") is not True:
+    data = read_json_object(raw)
+    if data is None or data.get("answers") is not True:
         return None
     choice = data.get("choice")
     ok = isinstance(choice, int) and not isinstance(choice, bool) and 1 <= choice <= n

@@ -40,15 +40,21 @@ def extraction_schema(numbers: list[int]) -> dict[str, Any]:
     }
 
 
-def parse_extraction(raw: str) -> Extraction:
+def read_json_object(raw: str) -> dict[str, Any] | None:
+    """The model's JSON object, also when its output was cut off; None if there is none."""
     try:
         data = json.loads(raw)
     except json.JSONDecodeError:
         try:
             data = parse_partial_json(raw)
         except json.JSONDecodeError:
-            data = None
-    if not isinstance(data, dict):
+            return None
+    return data if isinstance(data, dict) else None
+
+
+def parse_extraction(raw: str) -> Extraction:
+    data = read_json_object(raw)
+    if data is None:
         return Extraction(False, None, "", raw)
     number = data.get("sentence")
     return Extraction(
