@@ -69,6 +69,12 @@ class Settings:
     # "write": every question gets the written answer (0.4's path).
     answer_mode: str = "auto"
     why_reader: str = "top"
+    # Who/when/where/how-many questions: "choice", the model picks among typed values from the
+    # best sentences (or none), read from its logits; "extract", it copies a span (0.5).
+    fact_reader: str = "choice"
+    # The least share of a question's names and dates the chosen sentence's paragraph and
+    # title must hold (the choice reader); chosen on the development sets.
+    min_coverage: float = 0.5
     # The least relevance score (the model's P(yes) that the sentence answers) for a span to
     # be given as the answer; chosen on the development sets (README, Measured results).
     min_relevance: float = 0.72
@@ -205,6 +211,8 @@ def load_settings() -> Settings:
         max_upload_files=_int_env("RAG_MAX_UPLOAD_FILES", defaults.max_upload_files, (1, 10_000)),
         answer_mode=_choice_env("RAG_ANSWER_MODE", defaults.answer_mode, ("auto", "write")),
         why_reader=_choice_env("RAG_WHY_READER", defaults.why_reader, ("choose", "top", "write")),
+        fact_reader=_choice_env("RAG_FACT_READER", defaults.fact_reader, ("choice", "extract")),
+        min_coverage=_number_env("RAG_MIN_COVERAGE", defaults.min_coverage, float, 0.0, 1.0),
         min_relevance=_number_env("RAG_MIN_RELEVANCE", defaults.min_relevance, float, 0.0, 1.0),
     )
 

@@ -17,7 +17,7 @@ from rag.answer.retriever import HybridRetriever
 from rag.config import Settings, load_settings
 from rag.ingest.documents import ensure_index
 from rag.models.chat import MODEL_LOCK, parse_llm
-from rag.types import Answer, Passage
+from rag.types import Answer, History, Passage
 
 if TYPE_CHECKING:
     from rag.answer.pipeline import RagPipeline, StreamEvent
@@ -54,6 +54,7 @@ def build_pipeline(
             RelevanceCheck(embeddings),
             min_relevance=settings.min_relevance,
         )
+        span_answerer = fact_reader(settings, span_answerer, llm)
     return RagPipeline(
         retriever=HybridRetriever(settings, embeddings=embeddings),
         selector=EvidenceSelector(embeddings, max_sentences=max_evidence),
@@ -67,6 +68,17 @@ def build_pipeline(
         span_answerer=span_answerer,
         why_reader=why_reader(settings, llm),
     )
+
+
+def fact_reader(settings: Settings, extract, llm: str | None = None):
+    """The who/when/where/how-many reader RAG_FACT_READER names; the choice reader needs the
+    model's logits (llama.cpp in-process), so other backends extract."""
+    from rag.answer.choice import ChoiceAnswerer, ChoiceReader
+
+    scorer = yes_no_scorer(settings, llm)
+    if settings.fact_reader != "choice" or scorer is None:
+        return extract
+    return ChoiceAnswerer(ChoiceReader(scorer.logits), extract, min_coverage=settings.min_coverage)
 
 
 def why_reader(settings: Settings, llm: str | None = None):
@@ -108,9 +120,7 @@ def search(query: str, k: int = 5, settings: Settings | None = None, **filters) 
     return HybridRetriever(settings).run(query, k=k, **filters)
 
 
-def ask_stream(
-    question: str, history: list[tuple[str, str]] | None = None, **options
-) -> Iterator[StreamEvent]:
+def ask_stream(question: str, history: History | None = None, **options) -> Iterator[StreamEvent]:
     """Stream an answer: status events, verified sentences, then the final Answer.
 
     Options: settings, top_k, max_evidence, llm (e.g. "ollama:qwen2.5:7b-instruct"),
@@ -129,7 +139,7 @@ def ask_stream(
             yield event
 
 
-def ask(question: str, history: list[tuple[str, str]] | None = None, **options) -> Answer:
+def ask(question: str, history: History | None = None, **options) -> Answer:
     """Answer a question from the indexed articles, with verified citations."""
     answer = None
     for event in ask_stream(question, history, **options):

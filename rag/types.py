@@ -153,3 +153,28 @@ class Answer:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass
+class Turn:
+    """One exchange of a conversation, as the pipeline receives it: the question, the answer's
+    text with its [n] markers, and the passages the answer cited (a follow-up about "it" is
+    often answered from the same passages)."""
+
+    question: str
+    answer: str = ""
+    cited: list[Passage] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, turn: Turn | tuple[str, str] | list[str] | Answer) -> Turn:
+        """A Turn from a Turn, an Answer, or a (question, answer text) pair as scripts pass."""
+        if isinstance(turn, Turn):
+            return turn
+        if isinstance(turn, Answer):
+            ids = {c.chunk_id for c in turn.citations}
+            return cls(turn.question, turn.text, [p for p in turn.passages if p.chunk_id in ids])
+        question, answer = turn
+        return cls(str(question), str(answer or ""))
+
+
+History = list[Turn] | list[tuple[str, str]]

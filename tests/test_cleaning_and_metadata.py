@@ -7,8 +7,11 @@ import re
 import pytest
 
 from rag.ingest.article import prepare_article
+from rag.ingest.chunker import chunk_article
 from rag.ingest.cleaner import clean_text
 from rag.ingest.metadata import extract_metadata, parse_date
+from rag.models.gguf import embedding_model_path
+from rag.text.captions import is_caption, section_start
 from tests.conftest import SEEDS
 
 SEED_000 = SEEDS / "000_ca6adfa8eb41c077.txt"
@@ -18,30 +21,55 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.split("\n") if len(p.strip()) > 40]
 
 
-def test_no_repeated_caption_survives_in_seed_000():
+def test_each_caption_is_kept_once_after_the_body_in_seed_000():
     raw = SEED_000.read_text(encoding="utf-8")
     assert raw.count("A picture taken on October 6, 2017 shows a tank belonging to the Furqat") >= 3
     article = prepare_article(SEED_000)
     paras = _paragraphs(article.text)
     assert len(paras) == len(set(paras)), "a paragraph repeats after cleaning"
-    assert "Furqat al-Abbas" not in article.text
-    assert "October 6, 2017" not in article.text  # every caption carried the photo date
+    cut = section_start(article.text)
+    assert cut is not None
+    body, block = article.text[:cut], article.text[cut:]
+    # The body has no caption and no photo date; each caption is kept once, labelled, credited.
+    assert "Furqat al-Abbas" not in body and "October 6, 2017" not in body
+    assert block.count("Furqat al-Abbas Brigade") == 1
+    lines = block.splitlines()[1:]
+    assert len(lines) == 7 and all(is_caption(ln) for ln in lines)
+    assert all(ln.startswith("Photo caption (AHMAD AL-RUBAYE / AFP): ") for ln in lines)
     assert not re.search(r"Image \d+ of \d+", article.text)
     for widget in (
         "Advertisement",
         "Add a new comment",
         "Rate Article",
         "PRINT Send Mail",
-        "AHMAD AL-RUBAYE",
         "Continue reading below",
         "View as list",
     ):
         assert widget not in article.text
+    assert "AHMAD AL-RUBAYE" not in body
     # Article content is kept, in order.
-    assert "announced Oct. 5 that Hawija" in article.text
+    assert "announced Oct. 5 that Hawija" in body
     assert article.text.index("Hawija, the last urban") < article.text.index("In 2014, ISIS")
     assert article.removed["caption"] >= 21  # 7 captions, each repeated three times
     assert article.removed["comment_tail"] == 1
+    # The publication date is not taken from a caption's photo date.
+    assert article.date == "2017-10-10"
+
+
+def test_a_caption_line_with_an_agency_credit_is_kept_as_a_caption():
+    cleaned = clean_text("Body sentence one about the city.\n\nIraqi forces with a technical. BBC/AFP.\n")
+    assert cleaned.captions == [("Iraqi forces with a technical.", "BBC/AFP")]
+    assert "technical" not in cleaned.text
+
+
+def test_caption_chunks_never_hold_body_text():
+    article = prepare_article(SEED_000)
+    cut = section_start(article.text)
+    chunks = chunk_article(article, str(embedding_model_path("all-MiniLM-L6-v2")))
+    captions = [c for c in chunks if c.start >= cut]
+    assert captions and all(c.end <= cut or c.start >= cut for c in chunks)
+    assert all(article.text[c.start : c.end] == c.text for c in chunks)
+    assert sum(c.text.count("Furqat al-Abbas Brigade") for c in captions) >= 1
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from rag.answer.pipeline import QuestionError, RagPipeline, StreamEvent
 from rag.answer.relevance import RelevanceCheck
 from rag.answer.rewriter import QuestionRewriter
 from rag.answer.verifier import Verifier
-from rag.types import Answer, Passage
+from rag.types import Answer, Citation, Passage, Turn
 
 HAWIJA = (
     "Iraqi forces and allied militias announced on Oct. 5 that they had taken Hawija from ISIS. "
@@ -153,9 +153,35 @@ def test_a_follow_up_is_rewritten_before_it_is_searched():
     )
     events, answer = _run(pipeline, "Who announced it?", history=[("When was Rawa retaken?", "…")])
     assert events[0].text.startswith("Rewriting")
-    assert pipeline.retriever.queries == [standalone]
+    # The standalone question is searched; a turn given as text has its sources found again.
+    assert pipeline.retriever.queries == [standalone, "When was Rawa retaken?"]
     assert answer.standalone_question == standalone and answer.question == "Who announced it?"
     assert answer.kind == "answer" and "al-Abadi" in answer.text
+
+
+def test_a_follow_up_also_reads_the_passages_the_previous_answer_cited():
+    """'And how long did it take?' after an answer cited from a passage this question's own
+    search does not find: that passage is read too (and not searched for again)."""
+    only_hawija = ListRetriever([PASSAGES[0]])
+    n = 1
+    pipeline = _pipeline(
+        [_draft(("The operation to take back Rawa lasted five hours.", [n]))],
+        rewrites=["How long did the operation take?"],
+    )
+    pipeline.retriever = only_hawija
+    previous = Turn("When was Rawa retaken?", "Rawa was recaptured [1].", cited=[PASSAGES[1]])
+    events, answer = _run(pipeline, "And how long did it take?", history=[previous])
+    assert only_hawija.queries == ["How long did the operation take?"]
+    assert [p.source for p in answer.passages] == ["hawija.txt", "rawa.txt"]
+    assert any("five hours" in e for e in answer.trace["evidence"])
+
+
+def test_a_turn_made_from_an_answer_keeps_only_the_passages_it_cited():
+    a = Answer("When was Rawa retaken?", "Friday [1].", True, passages=list(PASSAGES))
+    a.citations = [Citation(1, "rawa.txt", "t", None, "q", PASSAGES[1].chunk_id, 0, 1, "p")]
+    turn = Turn.of(a)
+    assert turn.question == a.question and turn.answer == a.text and turn.cited == [PASSAGES[1]]
+    assert Turn.of(("q", "a")) == Turn("q", "a")
 
 
 def test_a_compound_question_answers_each_part_with_one_numbering():

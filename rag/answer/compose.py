@@ -7,7 +7,7 @@ from rag.answer.citations import CitationNumberer
 from rag.answer.quote import best_quote
 from rag.answer.verification import DraftVerification
 from rag.text.question import Question
-from rag.types import KEPT, Answer, EvidenceSentence, SentenceCheck
+from rag.types import KEPT, Answer, AnswerKind, EvidenceSentence, SentenceCheck
 
 UNREADABLE = {
     "script": "I can't answer this question: it has no English word to search the articles for, "
@@ -59,11 +59,16 @@ def compose_answer(
 
 def quote_answer(answer: Answer, ev: EvidenceSentence, why: str) -> Answer:
     """The answer is a sentence of the articles, quoted verbatim and cited."""
+    return cited_answer(answer, ev, lambda n: f"The articles say: “{ev.text}” [{n}]", "quote", why)
+
+
+def cited_answer(answer: Answer, ev: EvidenceSentence, text, kind: AnswerKind, why: str) -> Answer:
+    """An answer resting on one evidence sentence: ``text(n)`` is its wording with marker n."""
     numberer = CitationNumberer()
     n = numberer.number(ev)
     answer.citations = numberer.citations
-    answer.text = f"The articles say: “{ev.text}” [{n}]"
-    answer.kind, answer.answerable = "quote", True
+    answer.text = text(n)
+    answer.kind, answer.answerable = kind, True
     answer.checks = [SentenceCheck(ev.text, [n], "quoted", why)]
     return answer
 

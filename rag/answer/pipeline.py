@@ -38,7 +38,7 @@ from rag.answer.verifier import Verifier
 from rag.text.markers import renumber
 from rag.text.question import SPAN_FORMS, analyse
 from rag.text.tokens import unreadable_reason
-from rag.types import Answer, EvidenceSentence, Passage
+from rag.types import Answer, EvidenceSentence, History, Passage, Turn
 
 
 @dataclass
@@ -83,6 +83,7 @@ class RagPipeline:
         count_tokens: Callable[[list[str]], int | None] = lambda texts: None,
         span_answerer: SpanAnswerer | None = None,
         why_reader=None,  # .run(question, evidence) -> EvidenceSentence | None (rag.answer.chooser)
+        carried_sources: int = 2,  # passages of the previous answer a follow-up also reads
     ) -> None:
         self.retriever = retriever
         self.selector = selector
@@ -95,6 +96,7 @@ class RagPipeline:
         self.count_tokens = count_tokens
         self.span_answerer = span_answerer  # None: every question gets a written answer
         self.why_reader = why_reader  # None: why/how questions get a written answer
+        self.carried = carried_sources
 
     def warm_up(self) -> None:
         """Load the embedding model and the vector index now, not on the first question."""
@@ -103,12 +105,13 @@ class RagPipeline:
     def stream(
         self,
         question: str,
-        history: list[tuple[str, str]] | None = None,
+        history: History | None = None,
         sources: list[str] | None = None,
         date_from: str | None = None,
         date_to: str | None = None,
     ) -> Iterator[StreamEvent]:
         question = check_question(question)
+        turns = [Turn.of(t) for t in history or []]
         parts = split_question(question) if not history else [question]
         if len(parts) > 1:
             yield from self._compound(question, parts, sources, date_from, date_to)
@@ -117,7 +120,7 @@ class RagPipeline:
         standalone = question
         if history:
             yield StreamEvent("status", "Rewriting the follow-up question…")
-            standalone = self.rewriter.run(question, history)
+            standalone = self.rewriter.run(question, turns)
             clock.lap("rewrite")
         answer = Answer(
             question=question,
@@ -134,6 +137,8 @@ class RagPipeline:
             return
         yield StreamEvent("status", "Searching the articles…")
         answer.passages = self._retrieve(standalone, sources, date_from, date_to)
+        if turns:
+            answer.passages += self._previous_sources(turns[-1], answer.passages, sources, date_from, date_to)
         clock.lap("retrieve")
         evidence = self.selector.run(standalone, answer.passages)
         clock.lap("evidence")
@@ -183,6 +188,16 @@ class RagPipeline:
         return self.retriever.run(
             question, k=self.top_k, sources=sources, date_from=date_from, date_to=date_to
         )
+
+    def _previous_sources(
+        self, turn: Turn, found: list[Passage], sources, date_from, date_to
+    ) -> list[Passage]:
+        """The passages the previous answer cited, after this question's own: a follow-up about
+        "it" is often answered where the last answer was. A turn passed as text only gets the
+        passages its question retrieves."""
+        cited = turn.cited or self._retrieve(turn.question, sources, date_from, date_to)[: self.carried]
+        have = {p.chunk_id for p in found}
+        return [p for p in cited[: self.carried] if p.chunk_id not in have]
 
     def _draft_and_verify(
         self, question: str, evidence: list[EvidenceSentence], verification: DraftVerification, clock: _Clock
@@ -235,7 +250,7 @@ class RagPipeline:
             label = f"Part {i + 1} of {len(parts)}"
             if i and refers_back(part):
                 yield StreamEvent("status", f"{label}: rewriting it on its own…")
-                rewritten = self.rewriter.run(part, [(parts[i - 1], answered[-1][0].text)])
+                rewritten = self.rewriter.run(part, [Turn(parts[i - 1], answered[-1][0].text)])
                 part = rewritten if keeps_its_words(part, rewritten) else with_subject(part, parts[i - 1])
             sub = None
             for event in self.stream(part, None, sources, date_from, date_to):

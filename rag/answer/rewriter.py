@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from rag.models.prompts import load_prompt
+from rag.types import Turn
 
 MAX_TURNS = 3  # the last few exchanges carry the referents; more only costs prompt time
 
 
-def format_history(history: list[tuple[str, str]]) -> str:
+def format_history(history: list[Turn]) -> str:
     lines = []
-    for user, assistant in history[-MAX_TURNS:]:
-        lines.append(f"User: {user}")
-        if assistant:
-            lines.append(f"Assistant: {assistant}")
+    for turn in history[-MAX_TURNS:]:
+        lines.append(f"User: {turn.question}")
+        if turn.answer:
+            lines.append(f"Assistant: {turn.answer}")
     return "\n".join(lines)
 
 
@@ -22,7 +23,7 @@ class QuestionRewriter:
     def __init__(self, chat_model) -> None:
         self.chat_model = chat_model
 
-    def run(self, question: str, history: list[tuple[str, str]] | None) -> str:
+    def run(self, question: str, history: list[Turn] | None) -> str:
         if not history:
             return question
         messages = load_prompt("rewrite").format_messages(history=format_history(history), question=question)

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from rag.models.logits import NextTokenLogits
 from rag.models.prompts import load_prompt
 from rag.text.sentences import split_sentences
 from rag.types import EvidenceSentence
@@ -27,17 +28,10 @@ class YesNoScorer:
     the answer, judged with the sentence before it in its paragraph and its article's title."""
 
     def __init__(self, llama) -> None:  # a llama_cpp.Llama
-        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
-
+        self.logits = NextTokenLogits(llama)
         self.llama = llama
-        template = llama.metadata.get("tokenizer.chat_template", "")
-        eos = llama.detokenize([llama.token_eos()]).decode("utf-8", errors="ignore")
-        self._format = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token="")
-        self._yes = [self._token(w) for w in ("yes", "Yes")]
-        self._no = [self._token(w) for w in ("no", "No")]
-
-    def _token(self, word: str) -> int:
-        return self.llama.tokenize(word.encode(), add_bos=False, special=False)[0]
+        self._yes = [self.logits.token(w) for w in ("yes", "Yes")]
+        self._no = [self.logits.token(w) for w in ("no", "No")]
 
     def run(self, question: str, ev: EvidenceSentence, answer: str) -> float:
         messages = load_prompt("relevance").format_messages(
@@ -47,19 +41,7 @@ class YesNoScorer:
             question=question,
             answer=answer,
         )
-        roles = {"system": "system", "human": "user"}
-        chat = [{"role": roles[m.type], "content": str(m.content)} for m in messages]
-        prompt = self._format(messages=chat).prompt
-        tokens = self.llama.tokenize(prompt.encode("utf-8"), add_bos=False, special=True)
-        # Reuse the evaluated prefix (system prompt, title): only the rest is computed.
-        done = list(self.llama.input_ids[: self.llama.n_tokens])
-        keep = 0
-        while keep < min(len(done), len(tokens) - 1) and done[keep] == tokens[keep]:
-            keep += 1
-        self.llama.n_tokens = keep
-        self.llama.eval(tokens[keep:])
-        # With logits_all off, llama.cpp keeps the logits of the last token only: what we need.
-        logits = np.ctypeslib.as_array(self.llama._ctx.get_logits(), shape=(self.llama.n_vocab(),))
+        logits = self.logits.run(messages)
         yes = float(np.logaddexp.reduce(logits[self._yes]))
         no = float(np.logaddexp.reduce(logits[self._no]))
         return 1.0 / (1.0 + math.exp(no - yes))

@@ -71,6 +71,13 @@ def counts_what_is_asked(question: Question, sentence: str, span: str = "") -> b
     return bool(_with_synonyms(question.counted) & set(tokenize(sentence)))
 
 
+def count_mismatch(question: Question, sentence: str, span: str) -> str | None:
+    """Why a how-many answer's sentence does not count what the question counts, or None."""
+    if counts_what_is_asked(question, sentence, span):
+        return None
+    return f"its sentence does not count what the question counts ({', '.join(sorted(question.counted))})"
+
+
 def gives_wanted_value(span: str, question: Question) -> bool:
     """A when-question's span holds a date or time, a how-many one a number or quantity."""
     if question.form == "when":

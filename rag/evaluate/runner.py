@@ -27,7 +27,7 @@ from rag.evaluate.scoring import (
     summarise,
 )
 
-SYSTEMS = ("ours", "written", "baseline")
+SYSTEMS = ("ours", "extract", "written", "baseline")
 
 
 def answer_all(
@@ -38,8 +38,9 @@ def answer_all(
     done: dict[str, dict[str, Any]] | None = None,
     save: Callable[[list[dict[str, Any]]], None] | None = None,
 ):
-    """Every question through ``ask()`` (``written``: with every answer written, as before the
-    extractive path; ``baseline``: the plain LangChain chain); one scored row each.
+    """Every question through ``ask()`` (``extract``: with 0.5's span-copying fact reader;
+    ``written``: with every answer written, as before the extractive path; ``baseline``: the
+    plain LangChain chain); one scored row each.
 
     Rows in ``done`` (by id, from an interrupted run) are kept without answering again, and
     ``save`` gets the rows after every question, so a run of an hour or more can be resumed.
@@ -57,6 +58,8 @@ def answer_all(
 
         mode = "write" if system == "written" else settings.answer_mode
         system_settings = replace(settings, answer_mode=mode)
+        if system == "extract":  # 0.5's fact reader: the model copies a span, a P(yes) gate
+            system_settings = replace(system_settings, fact_reader="extract")
 
         def run(item: EvalItem):
             return ask(item.question, history=item.history, settings=system_settings)
@@ -216,7 +219,8 @@ def main(args) -> int:
             system["summary"] = summarise(system["per_question"])
     else:
         out_dir = Path(args.resume) if args.resume else out_dir or _stamp(settings)
-        names = ["ours", *(["written"] if args.written else []), *(["baseline"] if args.baseline else [])]
+        extra = {"extract": args.extract, "written": args.written, "baseline": args.baseline}
+        names = ["ours", *(name for name, wanted in extra.items() if wanted)]
         for name in names:
             file = out_dir / _answers_file(name)
             done = {}

@@ -8,6 +8,7 @@ from rag.ingest.cleaner import clean_text
 from rag.ingest.dating import date_note
 from rag.ingest.loaders import LoadError, parse_bytes, read_checked
 from rag.ingest.metadata import extract_metadata, parse_date
+from rag.text import captions
 from rag.types import Article
 
 
@@ -27,12 +28,13 @@ def prepare_article(path: Path, data: bytes | None = None, max_bytes: int | None
     meta = extract_metadata(cleaned.text, fallback_title=path.stem)
     raw_date = _iso_or_none(raw.date)
     published = raw_date or meta.date
+    # Dated from the body alone: a caption's date is the photo's.
     note = date_note(cleaned.text, published, None if raw_date else meta.date_line)
     return Article(
         source=path.name,
         path=str(path.resolve()),
         title=raw.title or meta.title,
-        text=cleaned.text,
+        text=cleaned.text + ("\n" + captions.section(cleaned.captions) if cleaned.captions else ""),
         date=published,
         author=raw.author or meta.author,
         content_hash=raw.content_hash,

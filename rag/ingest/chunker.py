@@ -13,6 +13,7 @@ from typing import Any
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from rag.text.captions import section_start
 from rag.text.dates import date_num
 from rag.types import Article, Chunk
 
@@ -77,12 +78,22 @@ def locate(text: str, pieces: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def chunk_article(article: Article, model_path: str) -> list[Chunk]:
+def _pieces(text: str, model_path: str) -> list[tuple[str, int, int]]:
+    """Chunks of the body, then of the captions block: no chunk holds both, so a caption is
+    always retrieved, shown and dated as a caption."""
     splitter = make_splitter(model_path)
-    pieces = splitter.split_text(article.text)
+    cut = section_start(text)
+    out = []
+    for offset, part in ((0, text[:cut]), (cut, text[cut:])) if cut else ((0, text),):
+        pieces = splitter.split_text(part)
+        out += [(p, offset + s, offset + e) for p, (s, e) in zip(pieces, locate(part, pieces), strict=True)]
+    return out
+
+
+def chunk_article(article: Article, model_path: str) -> list[Chunk]:
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}
-    for piece, (start, end) in zip(pieces, locate(article.text, pieces), strict=True):
+    for piece, start, end in _pieces(article.text, model_path):
         ordinal = seen.get(piece, 0)
         seen[piece] = ordinal + 1
         chunks.append(

@@ -1,6 +1,7 @@
 """Strip news-page furniture from article text and count what was removed.
 
-Removed kinds: photo-gallery captions (seed 000 repeats each caption three times), gallery
+Removed kinds: photo-gallery captions (seed 000 repeats each caption three times; one copy of
+each, with its credit, is returned in ``captions`` for the index to keep as a caption), gallery
 markers ("Image 1 of 7", "Reduce", "Enlarge", bare numbers), photo credits, site widgets
 ("Advertisement", "Print Friendly", share/rate/comment buttons) and comment-section tails
 ("Leave a Reply", "Add a new comment"). The counts are returned so a test or a reader can
@@ -38,7 +39,7 @@ _CREDIT_LINE = re.compile(
     r"^([A-Z][A-Z .'-]+\s*/\s*)?(AFP|AP|REUTERS|Reuters|Getty Images|EPA|BBC/AFP|BBC)\.?$"
 )
 # A short caption line ending in an agency credit: "Iraqi forces with a technical. BBC/AFP."
-_CAPTION_WITH_CREDIT = re.compile(r"^.{3,160}\.\s+(AFP|AP|Reuters|BBC/AFP|Getty Images)\.?$")
+_CAPTION_WITH_CREDIT = re.compile(r"^(.{3,160}\.)\s+(AFP|AP|Reuters|BBC/AFP|Getty Images)\.?$")
 _INLINE_WIDGETS = re.compile(r"\s*(Continue reading below\s*»?|Read more\s*»)\s*", re.IGNORECASE)
 
 
@@ -46,6 +47,7 @@ _INLINE_WIDGETS = re.compile(r"\s*(Continue reading below\s*»?|Read more\s*»)\
 class CleanResult:
     text: str
     removed: dict[str, int] = field(default_factory=dict)
+    captions: list[tuple[str, str]] = field(default_factory=list)  # (caption, credit), each once
 
 
 def _norm(line: str) -> str:
@@ -60,12 +62,17 @@ def clean_text(text: str) -> CleanResult:
     # Caption texts are whatever follows an "Image N of M" marker; every other line that
     # repeats one (with or without the trailing credit) is the same caption again.
     captions: set[str] = set()
+    kept_captions: dict[str, tuple[str, str]] = {}
     for ln in lines:
         m = _GALLERY_MARKER.match(ln.strip())
         if m:
-            caption = _norm(_TRAILING_CREDIT.sub("", ln.strip()[m.end() :]))
+            full = ln.strip()[m.end() :].strip()
+            credit = _TRAILING_CREDIT.search(full)
+            text = _TRAILING_CREDIT.sub("", full).strip()
+            caption = _norm(text)
             if caption:
                 captions.add(caption)
+                kept_captions.setdefault(caption, (text, credit.group(0).strip() if credit else ""))
 
     kept: list[str] = []
     seen: set[str] = set()
@@ -82,8 +89,11 @@ def clean_text(text: str) -> CleanResult:
             removed["caption"] += 1
         elif _BARE_NUMBER.match(s) or _WIDGET_LINES.match(s):
             removed["widget"] += 1
-        elif _CREDIT_LINE.match(s) or _CAPTION_WITH_CREDIT.match(s):
+        elif _CREDIT_LINE.match(s):
             removed["photo_credit"] += 1
+        elif m := _CAPTION_WITH_CREDIT.match(s):
+            removed["caption"] += 1
+            kept_captions.setdefault(_norm(m.group(1)), (m.group(1), m.group(2)))
         elif len(n) > 40 and n in seen:
             # A repeated paragraph outside a gallery: keep its first occurrence only.
             removed["duplicate_paragraph"] += 1
@@ -97,4 +107,4 @@ def clean_text(text: str) -> CleanResult:
     body = "\n".join(kept)
     body = re.sub(r"[ \t]+\n", "\n", body)
     body = re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
-    return CleanResult(body, {k: v for k, v in removed.items() if v})
+    return CleanResult(body, {k: v for k, v in removed.items() if v}, list(kept_captions.values()))

@@ -44,7 +44,7 @@ _ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
 _NUMBER = re.compile(
     r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(%|percent|thousand|million|billion))?", re.I
 )
-_NAME_WORD = r"(?:al-|el-|ad-|as-)?[A-Z][\w’'.-]*\w"
+_NAME_WORD = r"(?:al-|el-|ad-|as-|ez-|ash-)?[A-Z][\w’'.-]*\w"
 ENTITY = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD})*")
 
 

@@ -21,12 +21,24 @@ Wanted = Literal["date", "number", "name"]
 Form = Literal["who", "when", "where", "how_many", "what", "why", "how", "yes_no", "list"]
 SPAN_FORMS: tuple[Form, ...] = ("who", "when", "where", "how_many", "what")
 
+
+def _which(nouns: str) -> re.Pattern[str]:
+    """'Which armed group …', 'What town …': which/what, up to two words, a noun of the list."""
+    words = "|".join(word_list(nouns))
+    # The words between are the noun's modifiers ("armed", "Iraqi"), never a verb ("what did
+    # the spokesman say" asks for a statement).
+    modifier = r"(?!(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could)\b)[\w-]+\s+"
+    return re.compile(rf"^\W*(which|what)\s+({modifier}){{0,2}}?({words})\b", re.I)
+
+
 _FORMS: list[tuple[Form, re.Pattern[str]]] = [
     ("when", re.compile(r"^\W*(when\b|(on |in |by )?what (date|day|year|month|time)\b|since when)", re.I)),
     (
         "how_many",
         re.compile(
-            r"\bhow (many|much|long|far|old|big|large)\b|\bwhat (share|percentage|proportion|number)\b", re.I
+            r"\bhow (many|much|long|far|old|big|large)\b|\bwhat (share|percentage|proportion|number)\b|"
+            r"\bwhat (is|was) the population\b",
+            re.I,
         ),
     ),
     ("why", re.compile(r"^\W*why\b|\bwhat (caused|led to|made)\b", re.I)),
@@ -43,7 +55,9 @@ _FORMS: list[tuple[Form, re.Pattern[str]]] = [
         "yes_no",
         re.compile(r"^\W*(did|does|do|is|are|was|were|has|have|had|can|could|will|would|should)\b", re.I),
     ),
-    ("who", re.compile(r"^\W*(who|whom|whose)\b", re.I)),
+    ("who", re.compile(r"^\W*(who|whom|whose)\b|^\W*what (is|was|were) the names? of\b", re.I)),
+    ("who", _which("agent_nouns")),
+    ("where", _which("place_nouns")),
     (
         "where",
         re.compile(
@@ -56,8 +70,11 @@ _FORMS: list[tuple[Form, re.Pattern[str]]] = [
 ]
 
 _WANTS_DATE = re.compile(r"^\s*(when\b|(on |in )?what (date|day|year|month)\b|since when)", re.I)
+_POPULATION = re.compile(r"\bwhat (is|was) the population\b", re.I)
 _WANTS_NUMBER = re.compile(
-    r"\bhow (many|much|long|far|old)\b|\bwhat (share|percentage|proportion|number)\b", re.I
+    r"\bhow (many|much|long|far|old)\b|\bwhat (share|percentage|proportion|number)\b|"
+    r"\bwhat (is|was) the population\b",
+    re.I,
 )
 _WANTS_NAME = re.compile(r"^\s*(who|whom)\b", re.I)
 # "Today" or "this year" only answer "when" through the publication date, so they don't count.
@@ -95,7 +112,7 @@ def counted_terms(question: str) -> set[str]:
     """'How many ISIS troops were ...' -> {'isi', 'troop'}: what a number must count."""
     m = _HOW_MANY.search(question)
     if not m:
-        return set()
+        return {"population"} if _POPULATION.search(question) else set()
     kept = []
     for w in m.group(1).split():
         if w.lower() in _COUNT_STOP:

@@ -47,6 +47,16 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
+@cache
+def _list_terms(name: str) -> frozenset[str]:
+    return frozenset(tokenize(" ".join(word_list(name))))
+
+
+def mentions(text: str, list_name: str) -> bool:
+    """Whether the text has a term of the word list ``rag/text/data/<list_name>.txt``."""
+    return bool(set(tokenize(text)) & _list_terms(list_name))
+
+
 def unreadable_reason(text: str) -> str | None:
     """Why the English models and checks can't work with this text, or None: it has no word
     to search for (only words like "what" or "is"), or none in the Latin alphabet."""

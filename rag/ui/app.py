@@ -25,6 +25,7 @@ from rag.index.lock import LockTimeout  # noqa: E402
 from rag.ingest.documents import ensure_index, ingest_paths, list_documents, remove_document  # noqa: E402
 from rag.ingest.loaders import SUPPORTED, LoadError  # noqa: E402
 from rag.ingest.uploads import store_uploads  # noqa: E402
+from rag.types import Turn  # noqa: E402
 from rag.ui.evaluation_tab import build_evaluation_tab  # noqa: E402
 from rag.ui.panels import (  # noqa: E402
     DOCUMENT_HEADERS,
@@ -88,7 +89,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 elif event.kind == "answer":
                     a = event.answer
                     chat[-1]["content"] = answer_markdown(a.text, turn, a.kind, a.answerable)
-                    history.append((question, a.text))
+                    history.append(Turn.of(a))  # with the passages it cited
                     previous = "" if turn_sources in (None, EMPTY_SOURCES) else turn_sources
                     turn_sources = sources_html(a, turn) + previous
                     detail = retrieval_html(a.passages) if details else ""
