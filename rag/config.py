@@ -72,6 +72,9 @@ class Settings:
     # Who/when/where/how-many questions: "choice", the model picks among typed values from the
     # best sentences (or none), read from its logits; "extract", it copies a span (0.5).
     fact_reader: str = "choice"
+    # What / list / yes-no questions no typed value answers: "quote", the best sentence when it
+    # holds the question's names and dates; "write", 0.5's written, verified answer.
+    open_reader: str = "quote"
     # The least share of a question's names and dates the chosen sentence's paragraph and
     # title must hold (the choice reader); chosen on the development sets.
     min_coverage: float = 0.5
@@ -212,6 +215,7 @@ def load_settings() -> Settings:
         answer_mode=_choice_env("RAG_ANSWER_MODE", defaults.answer_mode, ("auto", "write")),
         why_reader=_choice_env("RAG_WHY_READER", defaults.why_reader, ("choose", "top", "write")),
         fact_reader=_choice_env("RAG_FACT_READER", defaults.fact_reader, ("choice", "extract")),
+        open_reader=_choice_env("RAG_OPEN_READER", defaults.open_reader, ("quote", "write")),
         min_coverage=_number_env("RAG_MIN_COVERAGE", defaults.min_coverage, float, 0.0, 1.0),
         min_relevance=_number_env("RAG_MIN_RELEVANCE", defaults.min_relevance, float, 0.0, 1.0),
     )

@@ -67,6 +67,7 @@ def build_pipeline(
         count_tokens=partial(count_tokens, settings, spec=llm),
         span_answerer=span_answerer,
         why_reader=why_reader(settings, llm),
+        open_reader=open_reader(settings),
     )
 
 
@@ -79,6 +80,15 @@ def fact_reader(settings: Settings, extract, llm: str | None = None):
     if settings.fact_reader != "choice" or scorer is None:
         return extract
     return ChoiceAnswerer(ChoiceReader(scorer.logits), extract, min_coverage=settings.min_coverage)
+
+
+def open_reader(settings: Settings):
+    """The reader of what / list / yes-no questions RAG_OPEN_READER names (None: written)."""
+    from rag.answer.chooser import CoveredSentenceReader
+
+    if settings.answer_mode == "write" or settings.open_reader == "write":
+        return None
+    return CoveredSentenceReader(settings.min_coverage)
 
 
 def why_reader(settings: Settings, llm: str | None = None):

@@ -184,3 +184,23 @@ def test_which_noun_questions_take_the_form_of_their_noun(question, form):
 def test_a_population_question_counts_people():
     q = analyse("What is the population of Abu Kamal?")
     assert q.counted == {"population"} and q.wants == "number"
+
+
+def test_a_name_holding_the_questions_subject_is_not_its_answer():
+    s = "The Kurdish-led Syrian Democratic Forces are led by Mazloum Abdi."
+    assert texts(s, "Who leads the Syrian Democratic Forces?") == ["Mazloum Abdi"]
+
+
+def test_where_phrases_hold_a_place_and_which_city_asks_for_a_name():
+    s = "Rawa was used to move fighters between countries in July, and they fled into the desert."
+    assert texts(s, "Where did they flee?") == ["into the desert"]
+    assert texts("Mosul was proclaimed the capital in 2014.", "Which city was proclaimed the capital?") == [
+        "Mosul"
+    ]
+
+
+def test_coverage_reads_a_hyphenated_or_prefixed_name_by_its_capitalised_words():
+    ev = _ev("The same day, Shiite militia infiltrated the town of al-Miqdadiya.", 1, 0.9, title="Iraq")
+    assert constraint_coverage(analyse("Which armed group slipped into ISIS-held Miqdadiya?"), ev) == 1.0
+    ev = _ev("The Iraqi Prime Minister Haider al-Abadi made a statement.", 1, 0.9)
+    assert constraint_coverage(analyse("Who reported that al-Abadi ordered it?"), ev) == 1.0

@@ -8,7 +8,7 @@ import json
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from rag.answer.chooser import ChoosingReader, TopSentenceReader, parse_choice
+from rag.answer.chooser import ChoosingReader, CoveredSentenceReader, TopSentenceReader, parse_choice
 from rag.answer.compose import closest_decline, quote_answer
 from rag.text.question import analyse
 from rag.types import Answer
@@ -82,3 +82,12 @@ def test_the_answer_is_the_sentence_verbatim_and_cited():
 def test_the_top_sentence_reader_needs_no_model():
     assert TopSentenceReader().run("Why?", EVIDENCE) is USED
     assert TopSentenceReader().run("Why?", []) is None
+
+
+def test_an_open_question_gets_the_best_sentence_only_when_it_holds_the_questions_names():
+    reader = CoveredSentenceReader(min_coverage=0.5)
+    # USED ranks first and names Rawa: quoted.
+    assert reader.run("What was Rawa used for by the militants?", EVIDENCE) is USED
+    # A question about another town: the best sentence does not name it, so no quote.
+    assert reader.run("What was al-Miqdadiya used for by the militants?", EVIDENCE) is None
+    assert reader.run("What was Rawa used for?", []) is None

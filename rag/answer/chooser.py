@@ -19,8 +19,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from rag.answer.constraints import constraint_coverage
 from rag.answer.extractor import read_json_object
 from rag.models.prompts import load_prompt
+from rag.text.question import analyse
 from rag.text.sentences import split_sentences
 from rag.types import EvidenceSentence
 
@@ -86,3 +88,19 @@ class TopSentenceReader:
     def run(self, question: str, evidence: list[EvidenceSentence]) -> EvidenceSentence | None:
         top = ranked(evidence, 1)
         return top[0] if top else None
+
+
+class CoveredSentenceReader:
+    """For questions no typed value answers (what / which / list / yes-no): the selector's best
+    sentence when its paragraph and title hold what the question pins down (its names and
+    dates, ``constraints.py``), else None. The written answer declined most of these while
+    quoting the answering sentence as "the closest passage"."""
+
+    def __init__(self, min_coverage: float = 0.5) -> None:
+        self.min_coverage = min_coverage
+
+    def run(self, question: str, evidence: list[EvidenceSentence]) -> EvidenceSentence | None:
+        top = ranked(evidence, 1)
+        if top and constraint_coverage(analyse(question), top[0]) >= self.min_coverage:
+            return top[0]
+        return None

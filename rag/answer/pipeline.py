@@ -84,6 +84,7 @@ class RagPipeline:
         span_answerer: SpanAnswerer | None = None,
         why_reader=None,  # .run(question, evidence) -> EvidenceSentence | None (rag.answer.chooser)
         carried_sources: int = 2,  # passages of the previous answer a follow-up also reads
+        open_reader=None,  # the same, for what / list / yes-no questions (None: written answer)
     ) -> None:
         self.retriever = retriever
         self.selector = selector
@@ -97,6 +98,7 @@ class RagPipeline:
         self.span_answerer = span_answerer  # None: every question gets a written answer
         self.why_reader = why_reader  # None: why/how questions get a written answer
         self.carried = carried_sources
+        self.open_reader = open_reader
 
     def warm_up(self) -> None:
         """Load the embedding model and the vector index now, not on the first question."""
@@ -155,9 +157,10 @@ class RagPipeline:
                 yield StreamEvent("sentence", answer.text)  # one piece: it is verified as a whole
                 yield clock.done(answer)
                 return
-        if self.why_reader is not None and q.form in ("why", "how"):
+        reader = self.why_reader if q.form in ("why", "how") else self.open_reader
+        if reader is not None:
             yield StreamEvent("status", "Finding the sentence that says it…")
-            chosen = self.why_reader.run(standalone, evidence)
+            chosen = reader.run(standalone, evidence)
             clock.lap("choose")
             answer.trace.update(
                 path="choose", chosen=[chosen.text] if chosen else [], gate_passed=bool(chosen)

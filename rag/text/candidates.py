@@ -146,12 +146,22 @@ def _names(sentence: str, question: Question) -> list[Candidate]:
     return out
 
 
+@cache
+def _place_nouns() -> frozenset[str]:
+    return frozenset(word_list("place_nouns"))
+
+
 def _places(sentence: str, question: Question) -> list[Candidate]:
-    """Locative phrases, then the names in them; names alone when there is no such phrase."""
+    """Locative phrases that hold a name or a place noun ("into the desert", "towards villages
+    near Kirkuk"; not "to move fighters" or "in July"); names alone when there are none, and
+    for "which city …?", which asks for a name."""
+    if re.match(r"^\W*(which|what)\b", question.text, re.I):
+        return _names(sentence, question)
     out = []
     for m in _LOCATIVE.finditer(sentence):
-        text = m.group(0)
-        if len(text.split()) > 1:
+        text, rest = m.group(0), m.group(1)
+        placed = re.search(r"(?<!^)\b[A-Z]|^[A-Z]", rest) or set(rest.lower().split()) & _place_nouns()
+        if len(text.split()) > 1 and placed and not _dates(rest):
             out.append(Candidate(text, m.start(), m.end(), "place"))
     return out or _names(sentence, question)
 
@@ -169,8 +179,17 @@ def candidates(sentence: str, question: Question) -> list[Candidate]:
         found = _places(sentence, question)
     else:
         return []
-    q_key = name_key(question.text)
-    return [c for c in found if name_key(c.text) and f" {name_key(c.text)} " not in f" {q_key} "]
+    q_key = f" {name_key(question.text)} "
+    # Not the question's own words, nor a name holding the question's subject ("Hisham
+    # al-Hashimi" for "Who is Hashimi?", "Kurdish-led Syrian Democratic Forces" for "Who leads
+    # the Syrian Democratic Forces?").
+    return [
+        c
+        for c in found
+        if name_key(c.text)
+        and f" {name_key(c.text)} " not in q_key
+        and not any(f" {s} " in f" {name_key(c.text)} " for s in question.subjects)
+    ]
 
 
 def asks_about_the_article(question: str) -> bool:

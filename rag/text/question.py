@@ -55,7 +55,7 @@ _FORMS: list[tuple[Form, re.Pattern[str]]] = [
         "yes_no",
         re.compile(r"^\W*(did|does|do|is|are|was|were|has|have|had|can|could|will|would|should)\b", re.I),
     ),
-    ("who", re.compile(r"^\W*(who|whom|whose)\b|^\W*what (is|was|were) the names? of\b", re.I)),
+    ("who", re.compile(r"^\W*(who|whom|whose)\b|^\W*what(\s+is|\s+was|\s+were|’s|'s) the names? of\b", re.I)),
     ("who", _which("agent_nouns")),
     ("where", _which("place_nouns")),
     (
