@@ -267,3 +267,19 @@ def test_fact_questions_take_the_extractive_path_and_others_the_written_one():
     events, answer = _run(pipeline, q)  # a why-question: the written, verified draft
     assert [e.text for e in events if e.kind == "status"][-1].startswith("Writing a cited answer")
     assert answer.checks[0].status == "verified" and "al-Abadi" in answer.text
+
+
+def test_a_fact_question_nothing_settled_is_written_not_quoted():
+    """A how-many question with no count to choose must not get its best sentence quoted as
+    the answer (the photo caption for "how many tanks"); what-questions are quoted."""
+    from rag.answer.chooser import CoveredSentenceReader
+
+    q = "How many days did the battle for Hawija take?"
+    pipeline = _pipeline(
+        [_draft(("The battle for Hawija took 15 days of fighting.", [_number(q, "15 days")]))]
+    )
+    pipeline.open_reader = CoveredSentenceReader()
+    _, answer = _run(pipeline, q)
+    assert answer.trace["path"] == "write"
+    _, quoted = _run(pipeline, "What does ISIS still hold in Iraq besides Hawija?")
+    assert quoted.trace["path"] == "choose" and quoted.kind == "quote"

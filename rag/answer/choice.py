@@ -24,7 +24,7 @@ from rag.models.prompts import load_prompt
 from rag.text.candidates import Candidate, asks_about_the_article, candidates
 from rag.text.captions import asks_about_photos, is_caption
 from rag.text.normalise import name_key
-from rag.text.question import Question
+from rag.text.question import FACT_FORMS, Question
 from rag.types import Answer, EvidenceSentence
 
 
@@ -127,7 +127,7 @@ class ChoiceAnswerer:
     pins down (its names, dates, years).
     """
 
-    FORMS = ("who", "when", "where", "how_many")
+    FORMS = FACT_FORMS
 
     def __init__(
         self, reader: ChoiceReader, fallback=None, min_coverage: float = 0.5, min_margin: float = 0.5

@@ -36,7 +36,7 @@ from rag.answer.rewriter import QuestionRewriter
 from rag.answer.verification import DraftVerification
 from rag.answer.verifier import Verifier
 from rag.text.markers import renumber
-from rag.text.question import SPAN_FORMS, analyse
+from rag.text.question import FACT_FORMS, SPAN_FORMS, analyse
 from rag.text.tokens import unreadable_reason
 from rag.types import Answer, EvidenceSentence, History, Passage, Turn
 
@@ -157,7 +157,11 @@ class RagPipeline:
                 yield StreamEvent("sentence", answer.text)  # one piece: it is verified as a whole
                 yield clock.done(answer)
                 return
+        # A fact question the fact reader could not settle goes to the written answer: a quote
+        # of its best sentence would present a neighbouring fact ("tanks" -> a photo caption).
         reader = self.why_reader if q.form in ("why", "how") else self.open_reader
+        if q.form in FACT_FORMS:
+            reader = None
         if reader is not None:
             yield StreamEvent("status", "Finding the sentence that says it…")
             chosen = reader.run(standalone, evidence)

@@ -20,6 +20,8 @@ Wanted = Literal["date", "number", "name"]
 # first five with a span copied from one sentence; the others get a written answer.
 Form = Literal["who", "when", "where", "how_many", "what", "why", "how", "yes_no", "list"]
 SPAN_FORMS: tuple[Form, ...] = ("who", "when", "where", "how_many", "what")
+# The forms a typed value answers (a name, a date, a place, a count): the choice reader's.
+FACT_FORMS: tuple[Form, ...] = ("who", "when", "where", "how_many")
 
 
 def _which(nouns: str) -> re.Pattern[str]:
