@@ -20,21 +20,9 @@ from pathlib import Path
 
 from rag.config import load_settings
 from rag.evaluate.baseline import BaselineChain
-from rag.evaluate.items import EvalItem, load_items
+from rag.evaluate.items import load_items
+from rag.evaluate.quick import sample
 from rag.factory import ask
-
-
-def mixed(items: list[EvalItem], n: int) -> list[EvalItem]:
-    """Round-robin over the item types, in set order within a type."""
-    by_type: dict[str, list[EvalItem]] = defaultdict(list)
-    for item in items:
-        by_type[item.type].append(item)
-    out: list[EvalItem] = []
-    while len(out) < n and any(by_type.values()):
-        for queue in by_type.values():
-            if queue and len(out) < n:
-                out.append(queue.pop(0))
-    return out
 
 
 def main() -> None:
@@ -43,7 +31,7 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=24)
     args = parser.parse_args()
     settings = load_settings()
-    items = mixed(load_items(Path(args.set)), args.questions)
+    items = sample(load_items(Path(args.set)), args.questions)
     chain = BaselineChain(settings)
     ask("warm up: when was Hawija retaken?", settings=settings)  # load both models' state once
     chain.run("warm up: when was Hawija retaken?")

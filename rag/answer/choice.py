@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -40,7 +40,6 @@ class Choice:
     options: list[Option]
     probabilities: list[float]  # one per option, then "none of these"
     chosen: Option | None = None  # None: "none of these" is the likeliest
-    meta: dict[str, float] = field(default_factory=dict)
 
     @property
     def p_none(self) -> float:
