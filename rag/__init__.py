@@ -1,8 +1,10 @@
 """Local, offline question answering over news articles, with verified citations.
 
-from rag import ask, search
+from rag import ask, search, timeline
 answer = ask("When was Hawija taken from ISIS?")
 print(answer.text, [c.quote for c in answer.citations])
+for event in timeline(about="Mosul"):
+    print(event.shown_date, event.sentence)
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rag.factory import ask, ask_stream, search
-    from rag.types import Answer, Citation, Passage
+    from rag.ingest.documents import timeline
+    from rag.types import Answer, Citation, Event, Passage
 
-__all__ = ["ask", "ask_stream", "search", "Answer", "Citation", "Passage"]
+__all__ = ["ask", "ask_stream", "search", "timeline", "Answer", "Citation", "Event", "Passage"]
 
 
 def __getattr__(name: str):
@@ -26,7 +29,11 @@ def __getattr__(name: str):
         from rag.factory import search
 
         return search
-    if name in ("Answer", "Citation", "Passage"):
+    if name == "timeline":
+        from rag.ingest.documents import timeline
+
+        return timeline
+    if name in ("Answer", "Citation", "Event", "Passage"):
         from rag import types
 
         return getattr(types, name)

@@ -45,3 +45,26 @@ def iso_date(raw: str) -> str:
         return date.fromisoformat(raw).isoformat()
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a date like 2017-10-26, got {raw!r}") from None
+
+
+def period_bound(end: bool):
+    """An argparse type: a date, a month or a year (2017-10-26, 2017-10, 2017), read as the
+    period's first day, or its last when ``end``."""
+    import calendar
+    import re
+    from datetime import date
+
+    def parse(raw: str) -> str:
+        m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", raw.strip())
+        try:
+            if not m:
+                raise ValueError
+            y, mo, d = int(m.group(1)), int(m.group(2) or (12 if end else 1)), m.group(3)
+            day = int(d) if d else (calendar.monthrange(y, mo)[1] if end else 1) if 1 <= mo <= 12 else 0
+            return date(y, mo, day).isoformat()
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"must be a date, month or year like 2017-10-26, 2017-10 or 2017, got {raw!r}"
+            ) from None
+
+    return parse

@@ -1,4 +1,5 @@
-"""Command line: ``rag setup | ingest | documents | remove | search | ask | eval | serve | doctor``.
+"""Command line: ``rag setup | ingest | documents | timeline | remove | search | ask | eval | serve |
+doctor``.
 
 Every error the user can cause ends in one line on stderr and a non-zero exit code.
 """
@@ -11,9 +12,10 @@ import os
 import sys
 from pathlib import Path
 
-from rag.arguments import EXIT_FAIL, OneLineParser, int_in, iso_date
+from rag.arguments import EXIT_FAIL, OneLineParser, int_in, iso_date, period_bound
 from rag.arguments import err as _err
 from rag.config import PORT_RANGE, TOP_K_RANGE, ConfigError, load_settings, set_offline_env
+from rag.evaluate.arguments import add_eval_arguments
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
@@ -65,6 +67,21 @@ def cmd_documents(args: argparse.Namespace) -> int:
     for d in docs:
         print(f"{d['label']}\t{shown_date(d)}\t{d['chunks']} chunks\t{d['title']}")
     print(f"{len(docs)} documents, {sum(d['chunks'] for d in docs)} chunks", file=sys.stderr)
+    return 0
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from rag.ingest.documents import timeline
+
+    kinds = ("event", "prediction", "photo", "publication") if args.all else ("event",)
+    events = timeline(args.about, args.date_from, args.date_to, kinds=kinds, limit=args.limit)
+    if args.json:
+        print(json.dumps([e.to_dict() for e in events], indent=2, ensure_ascii=False))
+        return 0
+    for e in events:
+        kind = "" if e.kind == "event" else f" [{e.kind}]"
+        print(f"{e.shown_date}\t{e.label}{kind}\t“{e.expression}”: {e.sentence}")
+    print(f"{len(events)} events", file=sys.stderr)
     return 0
 
 
@@ -170,6 +187,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_documents)
 
+    p = sub.add_parser("timeline", help="the dated events of the indexed articles, in date order")
+    p.add_argument("--about", help="only events whose sentence names this (a person, place, group)")
+    p.add_argument(
+        "--from", dest="date_from", type=period_bound(end=False), help="YYYY-MM-DD, YYYY-MM or YYYY"
+    )
+    p.add_argument("--to", dest="date_to", type=period_bound(end=True), help="YYYY-MM-DD, YYYY-MM or YYYY")
+    p.add_argument("--all", action="store_true", help="also predictions, photo dates and publication lines")
+    p.add_argument("--limit", type=int_in(1, 1_000_000), default=1000, help="at most N events (1000)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_timeline)
+
     p = sub.add_parser("remove", help="remove documents from the index")
     p.add_argument("documents", nargs="+", help="file name, folder/name as listed, path or id")
     p.set_defaults(func=cmd_remove)
@@ -194,40 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("eval", help="evaluate retrieval and answers")
-    p.add_argument("--retrieval", action="store_true", help="retrieval metrics only (no LLM)")
-    p.add_argument("--set", help="question set (JSONL)")
-    p.add_argument("--limit", type=int_in(1, 100_000), help="only the first N questions")
-    p.add_argument("--ids", help="only these question ids, comma-separated (e.g. q01,q02)")
-    p.add_argument("--out", help="report folder")
-    p.add_argument("-k", type=int_in(1, 100), default=5)
-    p.add_argument("--compare", nargs=2, metavar=("RUN_A", "RUN_B"), help="compare two report folders")
-    p.add_argument(
-        "--judge",
-        help="support judge: 'local' (the chat model, default), a model spec such as "
-        "llamacpp:qwen2.5-coder-0.5b or ollama:<model>, or 'none'",
-    )
-    p.add_argument("--judge-mode", choices=["guarded", "model"], default="guarded")
-    p.add_argument(
-        "--no-equivalence", action="store_true", help="skip the judged answer-vs-reference check (faster)"
-    )
-    p.add_argument("--baseline", action="store_true", help="also run the plain LangChain chain")
-    p.add_argument(
-        "--written", action="store_true", help="also run every question through the written-answer path"
-    )
-    p.add_argument("--extract", action="store_true", help="also run 0.5's fact reader (span copy)")
-    p.add_argument("--calibrate", action="store_true", help="only measure the judge on the calibration set")
-    p.add_argument("--calibration-set", help="labelled pairs (default eval/calibration.jsonl)")
-    p.add_argument(
-        "--calibration-sample",
-        type=int_in(1, 100_000),
-        metavar="N",
-        help="calibrate on N evenly spaced pairs",
-    )
-    p.add_argument("--rejudge", metavar="RUN", help="judge and report a finished run's answers again")
-    p.add_argument(
-        "--resume", metavar="RUN", help="continue an interrupted run in its folder (keeps its answers)"
-    )
-    p.add_argument("--check", metavar="THRESHOLDS", help="exit 1 if a figure falls below these minimums")
+    add_eval_arguments(p)
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="start the Gradio chat")

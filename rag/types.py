@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any, Literal
 
 # What the verifier decided about one sentence of the model's draft, and how a quoted sentence
@@ -178,3 +179,48 @@ class Turn:
 
 
 History = list[Turn] | list[tuple[str, str]]
+
+
+EventKind = Literal["event", "prediction", "photo", "publication"]
+
+
+@dataclass
+class Event:
+    """A sentence that says when something happened (or is expected, or was photographed), with
+    the date expression as written and the calendar dates it resolves to (ISO; None when the
+    article doesn't give them). Offsets are in the article's text; ``expr_start``/``expr_end``
+    in the sentence."""
+
+    doc_id: str
+    sentence: str
+    start: int
+    end: int
+    expression: str
+    expr_start: int
+    expr_end: int
+    kind: EventKind
+    first: str | None  # the resolved range (equal for a day)
+    last: str | None
+    precision: str  # day / month / year / range / none
+    how: str  # how the date was resolved, or why it wasn't
+    chunk_id: str = ""  # the passage that holds the sentence, for opening it highlighted
+    source: str = ""
+    label: str = ""
+    title: str = ""
+    published: str | None = None
+
+    @property
+    def shown_date(self) -> str:
+        """The date at its precision: 2017-10-05, Oct 2017, 2017, 2014 – 2017-10-26, undated."""
+        if self.first is None:
+            return "undated"
+        if self.precision == "day":
+            return self.first
+        if self.precision == "month":
+            return date.fromisoformat(self.first).strftime("%b %Y")
+        if self.precision == "year":
+            return self.first[:4]
+        return f"{self.first} – {self.last}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "shown_date": self.shown_date}

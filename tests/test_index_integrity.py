@@ -27,9 +27,19 @@ from tests.conftest import PROJECT_ROOT, SEEDS, _settings_for
 RAWA = "003_523b4ce3a384174f.txt"
 
 
+def _events(catalog, doc_id: str, rows: dict) -> list[tuple]:
+    """A document's events as the timeline shows them, each with the passage it opens."""
+    events = catalog.events(kinds=("event", "prediction", "photo", "publication"), doc_ids=[doc_id])
+    return sorted(
+        (e.sentence, e.start, e.expression, e.kind, e.first, e.last, e.precision, rows[e.chunk_id]["start"])
+        for e in events
+    )
+
+
 def index_state(settings, embeddings=None) -> dict:
-    """What a user can observe: per document path, its chunks (text, offsets) and metadata;
-    and that Chroma holds exactly the catalog's chunks with the same text."""
+    """What a user can observe: per document path, its chunks (text, offsets), metadata and
+    timeline events; and that Chroma holds exactly the catalog's chunks with the same text, and
+    the catalog no event or event term of a document it doesn't hold."""
     catalog = open_catalog(settings)
     docs = {}
     all_ids: set[str] = set()
@@ -42,7 +52,16 @@ def index_state(settings, embeddings=None) -> dict:
             d.date,
             d.content_hash,
             sorted((r["text"], r["start"], r["end"]) for r in rows.values()),
+            _events(catalog, d.doc_id, rows),
         )
+    db = catalog._db
+    orphans = db.execute(
+        "SELECT count(*) FROM events e LEFT JOIN documents d ON d.doc_id = e.doc_id WHERE d.doc_id IS NULL"
+    ).fetchone()[0]
+    loose = db.execute(
+        "SELECT count(*) FROM event_terms t LEFT JOIN events e ON e.rowid = t.event WHERE e.rowid IS NULL"
+    ).fetchone()[0]
+    assert orphans == loose == 0, f"{orphans} events and {loose} terms of documents the catalog doesn't hold"
     got = open_store(settings, embeddings)._collection.get(include=["documents", "metadatas"])
     assert set(got["ids"]) == all_ids, "Chroma and the catalog hold different chunks"
     assert open_lexical(settings).count() == len(all_ids), "the BM25 index and the catalog differ"
@@ -209,11 +228,11 @@ def test_a_crash_between_chroma_and_the_catalog_is_recovered(
     calls = {"n": 0}
     real = Catalog.commit_document
 
-    def crash_on_third(self, doc, chunks):
+    def crash_on_third(self, doc, chunks, *events):
         calls["n"] += 1
         if calls["n"] == 3:
             raise KeyboardInterrupt  # the process dies after Chroma was written
-        return real(self, doc, chunks)
+        return real(self, doc, chunks, *events)
 
     monkeypatch.setattr(Catalog, "commit_document", crash_on_third)
     with pytest.raises(KeyboardInterrupt):

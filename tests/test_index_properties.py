@@ -104,7 +104,8 @@ def test_any_sequence_of_changes_equals_a_clean_ingest(base_settings, tmp_path, 
     def body(n: int) -> str:
         k = next(counter)
         return f"Title {k}\n\n" + "\n\n".join(
-            f"Paragraph {k}-{i}: the convoy reached checkpoint {i * n + k} on Oct. {i + 1}."
+            f"Paragraph {k}-{i}: the convoy reached checkpoint {i * n + k} on Oct. {i + 1}"
+            + (", 2016." if i % 2 else ".")
             for i in range(n * 3 + 1)
         )
 
@@ -138,3 +139,4 @@ def test_any_sequence_of_changes_equals_a_clean_ingest(base_settings, tmp_path, 
     assert got == want
     assert set(got) == {str(p.resolve()) for p in files()}
     assert all(re.match(r"Title \d+", v[0]) for v in got.values())
+    assert all(v[4] for v in got.values()), "every document has its dated events"

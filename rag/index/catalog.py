@@ -19,20 +19,18 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
+from rag.index.events import as_events, delete_events, query_events, write_events
+from rag.index.labels import distinct_labels
 from rag.index.records import ADDED_COLUMNS, SCHEMA, ChunkRecord, DocumentRecord
 from rag.text.dates import date_num
+from rag.types import Event
 
 
 class CatalogError(RuntimeError):
     """The catalog file can't be opened or is not ours; one line for the user."""
-
-
-def _label(path: str, depth: int) -> str:
-    parts = PurePath(path).parts
-    return "/".join(parts[-depth:]) if depth < len(parts) else path
 
 
 class Catalog:
@@ -107,8 +105,7 @@ class Catalog:
         return self.generation()
 
     def _record(self, row: sqlite3.Row) -> DocumentRecord:
-        keys = row.keys()
-        return DocumentRecord(**{k: row[k] for k in DocumentRecord.__dataclass_fields__ if k in keys})
+        return DocumentRecord(**{k: row[k] for k in DocumentRecord.__dataclass_fields__ if k in row.keys()})  # noqa: SIM118
 
     def by_path(self, path: str) -> DocumentRecord | None:
         rows = self._rows("SELECT * FROM documents WHERE path = ?", (path,))
@@ -149,19 +146,7 @@ class Catalog:
                 f"(SELECT name FROM documents WHERE doc_id IN ({','.join('?' * len(ids))}))",
                 ids,
             )
-        by_name: dict[str, list[sqlite3.Row]] = {}
-        for r in rows:
-            by_name.setdefault(r["name"], []).append(r)
-        out: dict[str, str] = {}
-        for name, group in by_name.items():
-            if len(group) == 1:
-                out[group[0]["doc_id"]] = name
-                continue
-            depth = 2
-            while depth < 64 and len({_label(r["path"], depth) for r in group}) < len(group):
-                depth += 1
-            for r in group:
-                out[r["doc_id"]] = _label(r["path"], depth)
+        out = distinct_labels((r["doc_id"], r["name"], r["path"]) for r in rows)
         return out if ids is None else {i: out[i] for i in ids if i in out}
 
     def list_documents(self) -> list[DocumentRecord]:
@@ -177,11 +162,9 @@ class Catalog:
         if not refs:
             return []
         marks = ",".join("?" * len(refs))
-        rows = self._rows(
-            f"SELECT doc_id FROM documents WHERE doc_id IN ({marks}) OR name IN ({marks}) "
-            f"OR path IN ({marks})",
-            refs * 3,
-        )
+        sql = f"SELECT doc_id FROM documents WHERE doc_id IN ({marks}) OR name IN ({marks})"
+        sql += f" OR path IN ({marks})"
+        rows = self._rows(sql, refs * 3)
         found = {r[0] for r in rows}
         wanted = set(refs)
         found |= (
@@ -206,9 +189,11 @@ class Catalog:
         with self.transaction() as db:
             db.execute("DELETE FROM pending")
 
-    def commit_document(self, doc: DocumentRecord, chunks: list[ChunkRecord]) -> list[str]:
-        """Replace a document's row and all its chunks at once; returns the chunk ids it no
-        longer has (journalled, for the caller to delete from Chroma)."""
+    def commit_document(
+        self, doc: DocumentRecord, chunks: list[ChunkRecord], events: list[Event] | None = None, terms=None
+    ) -> list[str]:
+        """Replace a document's row, all its chunks and its events at once; returns the chunk
+        ids it no longer has (journalled, for the caller to delete from Chroma)."""
         new_ids = {c.chunk_id for c in chunks}
         with self.transaction() as db:
             old = db.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc.doc_id,)).fetchall()
@@ -217,8 +202,8 @@ class Catalog:
             db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc.doc_id,))
             db.execute(
                 "INSERT OR REPLACE INTO documents(doc_id, path, name, title, date, date_num, author, "
-                "content_hash, size, chunks, indexed_at, date_derived, date_note) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "content_hash, size, chunks, indexed_at, date_derived, date_note, events_version) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     doc.doc_id,
                     doc.path,
@@ -233,13 +218,21 @@ class Catalog:
                     datetime.now(UTC).isoformat(timespec="seconds"),
                     doc.date_derived,
                     doc.date_note,
+                    doc.events_version if events is not None else None,
                 ),
             )
             db.executemany(
                 "INSERT INTO chunks(chunk_id, doc_id, text, start, end) VALUES (?,?,?,?,?)",
                 ((c.chunk_id, doc.doc_id, c.text, c.start, c.end) for c in chunks),
             )
+            write_events(db, doc.doc_id, events or [], terms)
         return stale
+
+    def set_events(self, doc_id: str, events: list[Event], version: str, terms) -> None:
+        """Give an indexed document its events without touching its chunks (an older catalog)."""
+        with self.transaction() as db:
+            write_events(db, doc_id, events, terms)
+            db.execute("UPDATE documents SET events_version = ? WHERE doc_id = ?", (version, doc_id))
 
     def set_date_note(self, doc_id: str, derived: str | None, note: str) -> None:
         with self.transaction() as db:
@@ -256,6 +249,7 @@ class Catalog:
             rows = db.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,)).fetchall()
             db.executemany("INSERT OR IGNORE INTO pending(chunk_id) VALUES (?)", ((r[0],) for r in rows))
             db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+            delete_events(db, doc_id)
             db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
         return [r[0] for r in rows]
 
@@ -273,6 +267,12 @@ class Catalog:
         )
         labels = self.labels(r["doc_id"] for r in rows)
         return {r["chunk_id"]: {**dict(r), "label": labels.get(r["doc_id"], r["name"])} for r in rows}
+
+    def events(self, **query: Any) -> list[Event]:
+        """Dated events (the filters of ``rag.index.events.query_events``), with their documents."""
+        with self._lock:
+            rows = query_events(self._db, **query)
+        return as_events(rows, self.by_id, self.labels)
 
     def iter_chunks(self, page: int = 2000) -> Iterator[list[tuple[str, str, int, str]]]:
         """Every chunk as (chunk_id, doc_id, date_num, text), a page at a time: only for

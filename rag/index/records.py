@@ -34,9 +34,40 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS pending (chunk_id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS events (
+    rowid INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id),
+    chunk_id TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    sentence TEXT NOT NULL,
+    expression TEXT NOT NULL,
+    expr_start INTEGER NOT NULL,
+    expr_end INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    first TEXT,
+    last TEXT,
+    first_num INTEGER NOT NULL DEFAULT 0,
+    last_num INTEGER NOT NULL DEFAULT 0,
+    precision TEXT NOT NULL,
+    how TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_doc ON events(doc_id);
+CREATE INDEX IF NOT EXISTS events_first ON events(first_num);
+CREATE INDEX IF NOT EXISTS events_last ON events(last_num);
+CREATE TABLE IF NOT EXISTS event_terms (
+    term TEXT NOT NULL,
+    event INTEGER NOT NULL,
+    PRIMARY KEY (term, event)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS event_terms_event ON event_terms(event);
 """
 # Columns added after a catalog may have been made: (table, column, type), added when missing.
-ADDED_COLUMNS = [("documents", "date_derived", "TEXT"), ("documents", "date_note", "TEXT")]
+ADDED_COLUMNS = [
+    ("documents", "date_derived", "TEXT"),
+    ("documents", "date_note", "TEXT"),
+    ("documents", "events_version", "TEXT"),  # NULL: the document's events were never extracted
+]
 
 
 @dataclass
@@ -53,6 +84,7 @@ class DocumentRecord:
     indexed_at: str = ""
     date_derived: str | None = None  # a date the text gives for itself when none is stated
     date_note: str | None = None  # where the date comes from, or why there is none (None: older index)
+    events_version: str | None = None  # the extractor version of its events (None: not extracted)
     label: str = ""  # the name, with its folder when another document has the same name
 
     def to_dict(self) -> dict[str, Any]:

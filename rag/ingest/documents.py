@@ -1,5 +1,5 @@
 """The document operations the CLI and the app call: index paths, remove a document, list the
-documents, and seed a new data folder. Each write holds the data folder's lock."""
+documents and their timeline, and seed a new data folder. Each write holds the data folder's lock."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from rag.index.records import DocumentRecord
 from rag.index.store import batch_size, delete_ids, note_own_write, open_catalog, open_lexical, open_store
 from rag.ingest.loaders import LoadError
 from rag.ingest.report import IngestReport
+from rag.types import Event
 
 if TYPE_CHECKING:  # the indexer (text splitters) loads only for writes, not for a listing
     from rag.ingest.indexer import Progress
@@ -91,6 +92,27 @@ def list_documents(settings: Settings) -> list[dict[str, Any]]:
         }
         for d in open_catalog(settings).list_documents()
     ]
+
+
+def timeline(
+    about: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    settings: Settings | None = None,
+    kinds: tuple[str, ...] = ("event",),
+    documents: list[str] | None = None,
+    limit: int = 1000,
+) -> list[Event]:
+    """The dated events of the indexed articles in date order (undated ones last): those whose
+    sentence names ``about`` (every word of it) and whose dates overlap [since, until] (ISO).
+    ``kinds`` may add "prediction", "photo" and "publication"; ``documents`` limits it to
+    these documents (names, labels, paths or ids)."""
+    from rag.config import load_settings
+
+    catalog = open_catalog(settings or load_settings())
+    doc_ids = catalog.resolve(documents) if documents is not None else None
+    about = about.strip() if about and about.strip() else None
+    return catalog.events(about=about, since=since, until=until, kinds=kinds, doc_ids=doc_ids, limit=limit)
 
 
 def shown_date(doc: dict[str, Any]) -> str:

@@ -41,12 +41,13 @@ from rag.index.store import (
 from rag.ingest.adopt import adopt_collection
 from rag.ingest.article import prepare_article
 from rag.ingest.chunker import CHUNK_TOKENS, chunk_article, chunk_metadata
+from rag.ingest.events import EVENTS_VERSION, event_terms, extract_events
 from rag.ingest.loaders import LoadError, collect_files, content_hash, read_checked
 from rag.ingest.report import IngestReport, one_line
 from rag.models.gguf import embedding_model_path
 from rag.text.dates import date_num
 from rag.text.tokens import TOKENIZER_VERSION
-from rag.types import Article, Chunk
+from rag.types import Article, Chunk, Event
 
 Progress = Callable[[int, int, str], None]
 # A chunk holds at most CHUNK_TOKENS tokens and a token rarely spans more than this many
@@ -62,6 +63,7 @@ class _Prepared:
     chunks: list[Chunk]
     size: int
     existed: bool
+    events: list[Event]
 
 
 class Indexer:
@@ -180,9 +182,8 @@ class Indexer:
         if doc is not None and doc.content_hash == digest and not self.force:
             seen.add(doc.doc_id)
             report.unchanged.append(path.name)
-            if doc.date_note is None:  # indexed by a version before date notes: read, don't re-embed
-                article = prepare_article(path, data)
-                self.catalog.set_date_note(doc.doc_id, article.date_derived, article.date_note)
+            if doc.date_note is None or doc.events_version != EVENTS_VERSION:
+                self._backfill(doc, path, data)  # indexed by an older version: read, don't re-embed
             return None
         if doc is None:
             for candidate in self.catalog.by_hash(digest):
@@ -202,7 +203,17 @@ class Indexer:
                 f"{path.name}: {len(chunks)} chunks, over the limit of {limit} (RAG_MAX_CHUNKS_PER_DOC)"
             )
         seen.add(article.doc_id)
-        return _Prepared(article, chunks, len(data), existed=doc is not None)
+        return _Prepared(article, chunks, len(data), doc is not None, extract_events(article, chunks))
+
+    def _backfill(self, doc: DocumentRecord, path: Path, data: bytes) -> None:
+        """The date note and events of a document indexed before they existed."""
+        article = prepare_article(path, data)
+        article.doc_id = doc.doc_id
+        if doc.date_note is None:
+            self.catalog.set_date_note(doc.doc_id, article.date_derived, article.date_note)
+        held = self.catalog.passages(self.catalog.chunk_ids(doc.doc_id)).values()
+        chunks = [Chunk(p["chunk_id"], "", "", None, None, p["text"], p["start"], p["end"], "") for p in held]
+        self.catalog.set_events(doc.doc_id, extract_events(article, chunks), EVENTS_VERSION, event_terms)
 
     def _move(self, doc: DocumentRecord, path: str, name: str) -> None:
         self.catalog.move_document(doc.doc_id, path, name)
@@ -252,9 +263,13 @@ class Indexer:
                 size=p.size,
                 date_derived=a.date_derived,
                 date_note=a.date_note,
+                events_version=EVENTS_VERSION,
             )
             gone = self.catalog.commit_document(
-                record, [ChunkRecord(c.chunk_id, c.text, c.start, c.end) for c in p.chunks]
+                record,
+                [ChunkRecord(c.chunk_id, c.text, c.start, c.end) for c in p.chunks],
+                p.events,
+                event_terms,
             )
             stale += gone
             (report.replaced if p.existed else report.added).append(a.source)
