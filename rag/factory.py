@@ -55,8 +55,11 @@ def build_pipeline(
             min_relevance=settings.min_relevance,
         )
         span_answerer = fact_reader(settings, span_answerer, llm)
+    from rag.answer.timeline import TimelineReader
+
+    retriever = HybridRetriever(settings, embeddings=embeddings)
     return RagPipeline(
-        retriever=HybridRetriever(settings, embeddings=embeddings),
+        retriever=retriever,
         selector=EvidenceSelector(embeddings, max_sentences=max_evidence),
         answerer=Answerer(get_chat_model(settings, json_schema=DRAFT_SCHEMA, spec=llm)),
         verifier=Verifier(embeddings),
@@ -68,6 +71,7 @@ def build_pipeline(
         span_answerer=span_answerer,
         why_reader=why_reader(settings, llm),
         open_reader=open_reader(settings),
+        timeline=TimelineReader(retriever.events, retriever.by_ids),
     )
 
 

@@ -35,6 +35,7 @@ from rag.answer.relevance import RelevanceCheck
 from rag.answer.rewriter import QuestionRewriter
 from rag.answer.verification import DraftVerification
 from rag.answer.verifier import Verifier
+from rag.text.chronology import chronology
 from rag.text.markers import renumber
 from rag.text.question import FACT_FORMS, SPAN_FORMS, analyse
 from rag.text.tokens import unreadable_reason
@@ -85,6 +86,7 @@ class RagPipeline:
         why_reader=None,  # .run(question, evidence) -> EvidenceSentence | None (rag.answer.chooser)
         carried_sources: int = 2,  # passages of the previous answer a follow-up also reads
         open_reader=None,  # the same, for what / list / yes-no questions (None: written answer)
+        timeline=None,  # .run(answer, question, passages) -> Answer | None (rag.answer.timeline)
     ) -> None:
         self.retriever = retriever
         self.selector = selector
@@ -99,6 +101,7 @@ class RagPipeline:
         self.why_reader = why_reader  # None: why/how questions get a written answer
         self.carried = carried_sources
         self.open_reader = open_reader
+        self.timeline = timeline
 
     def warm_up(self) -> None:
         """Load the embedding model and the vector index now, not on the first question."""
@@ -114,7 +117,7 @@ class RagPipeline:
     ) -> Iterator[StreamEvent]:
         question = check_question(question)
         turns = [Turn.of(t) for t in history or []]
-        parts = split_question(question) if not history else [question]
+        parts = split_question(question) if not history and not chronology(question) else [question]
         if len(parts) > 1:
             yield from self._compound(question, parts, sources, date_from, date_to)
             return
@@ -142,6 +145,13 @@ class RagPipeline:
         if turns:
             answer.passages += self._previous_sources(turns[-1], answer.passages, sources, date_from, date_to)
         clock.lap("retrieve")
+        if self.timeline is not None and chronology(standalone):
+            yield StreamEvent("status", "Reading the timeline…")
+            if self.timeline.run(answer, standalone, answer.passages) is not None:
+                clock.lap("timeline")
+                yield StreamEvent("sentence", answer.text)
+                yield clock.done(answer)
+                return
         evidence = self.selector.run(standalone, answer.passages)
         clock.lap("evidence")
         answer.trace["evidence"] = [e.text for e in evidence]

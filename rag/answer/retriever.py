@@ -13,7 +13,7 @@ from rag.config import Settings
 from rag.index.store import current_store, open_catalog, open_lexical
 from rag.text.dates import date_num
 from rag.text.tokens import tokenize
-from rag.types import Passage
+from rag.types import Event, Passage
 
 Mode = Literal["hybrid", "dense", "bm25"]
 
@@ -53,6 +53,16 @@ class HybridRetriever:
         self.candidates = candidates
         self.rrf_k = rrf_k
         self.duplicate_jaccard = duplicate_jaccard
+
+    def events(self, **query: Any) -> list[Event]:
+        """Dated events of the index (``rag.index.events.query_events``'s filters)."""
+        return open_catalog(self.settings).events(**query)
+
+    def by_ids(self, chunk_ids: list[str]) -> dict[str, Passage]:
+        """Passages by chunk id, from the catalog."""
+        return {
+            cid: _passage(cid, row) for cid, row in open_catalog(self.settings).passages(chunk_ids).items()
+        }
 
     @staticmethod
     def _where(doc_ids: list[str] | None, date_from: str | None, date_to: str | None):

@@ -44,7 +44,8 @@ def _kind(text: str, start: int, end: int, e: Expression, r: Resolved, published
     sentence = text[start:end]
     caption_at = captions.section_start(text)
     if caption_at is not None and start >= caption_at:
-        return "photo"
+        # A caption's date is the photo's; "a day before" it dates something else, an event.
+        return "event" if e.shape == "anaphor" else "photo"
     paragraph = _paragraph(text, start, end)
     if len(paragraph) < 90 and not _DATELINE_REST.sub("", paragraph.replace(e.text, "")).strip():
         return "publication"

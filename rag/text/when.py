@@ -57,7 +57,10 @@ _PATTERNS: list[tuple[Shape, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:yesterday|today|tonight|(?:earlier |later )?(?:this|last|next) (?:week|month|year)|"
             r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a) "
-            r"(?:days?|weeks?|months?|years?) ago)\b",
+            r"(?:days?|weeks?|months?|years?) ago|"
+            r"in (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a) (?:days?|weeks?|months?|years?)|"
+            r"(?:over |in |during )?the (?:last|past) (?:few|several|\d+|two|three|four|five|six) "
+            r"(?:days|weeks|months|years))\b",
             re.I,
         ),
     ),
@@ -93,7 +96,7 @@ class Resolved:
     how: str  # how it was resolved, or why it wasn't
 
 
-UNRESOLVED_NO_BASE = "the article gives no publication date or year to resolve it against"
+UNRESOLVED_NO_BASE = "the article has no publication date to resolve it against"
 
 
 def expressions(sentence: str) -> list[Expression]:
@@ -135,7 +138,7 @@ def _year_for(
     given = years.get(month, set())
     if len(given) == 1:
         return next(iter(given)), "the year the text gives for that month"
-    return None, "no year given, and " + UNRESOLVED_NO_BASE
+    return None, "no year given (nor a publication date)"
 
 
 def _weekday(text: str, published: date | None) -> Resolved:
@@ -157,10 +160,22 @@ def _relative_parser(base: date):
     )
 
 
+_VAGUE = re.compile(r"\b(?:few|several)\b", re.I)
+_PAST_SPAN = re.compile(r"\bthe (?:last|past)\s+(\w+)\s+(day|week|month|year)s\b", re.I)
+
+
 def _relative(text: str, published: date | None) -> Resolved:
     if published is None:
         return Resolved(None, None, "none", UNRESOLVED_NO_BASE)
-    got = _relative_parser(published).get_date_data(text)
+    if _VAGUE.search(text):
+        return Resolved(None, None, "none", f"“{text}”: a period without a length")
+    if span := _PAST_SPAN.search(text):  # "the past three months": up to publication
+        got = _relative_parser(published).get_date_data(f"{span.group(1)} {span.group(2)}s ago")
+        if got.date_obj is None:
+            return Resolved(None, None, "none", "not a date dateparser reads")
+        how = f"“{text}”, to publication ({published.isoformat()})"
+        return Resolved(got.date_obj.date(), published, "range", how)
+    got = _relative_parser(published).get_date_data(re.sub(r"^(?:earlier|later)\s+", "", text, flags=re.I))
     if got.date_obj is None:
         return Resolved(None, None, "none", "not a date dateparser reads")
     d, how = got.date_obj.date(), f"“{text}”, in an article published {published:%b. %-d, %Y}"
@@ -228,18 +243,16 @@ def resolve(
         return _relative(text, published)
     # "the same day", "a day before": the date of the sentence before, as the text says.
     if previous is None or previous.first is None:
-        return Resolved(None, None, "none", "refers to a date the sentence before doesn't give")
+        return Resolved(None, None, "none", "as the sentence before, which gives no date")
     shift = 0 if re.search(r"same|that", text, re.I) else -1
     d = previous.first + timedelta(days=shift)
     if previous.precision != "day":
-        return Resolved(
-            previous.first, previous.last, previous.precision, f"“{text}”: as the sentence before"
-        )
+        return Resolved(previous.first, previous.last, previous.precision, "as the sentence before")
     return Resolved(
         d,
         d,
         "day",
-        f"“{text}”: {'the date' if shift == 0 else 'the day before the date'} of the sentence before",
+        "the same day as the sentence before" if shift == 0 else "the day before the sentence before",
     )
 
 

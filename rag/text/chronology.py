@@ -1,0 +1,40 @@
+"""Questions about the order of events, what became of something, or whether it had happened
+yet: the timeline answers them (``rag.answer.timeline``), not a single sentence."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from rag.text.dates import MONTH_PATTERN
+
+Chronology = Literal["order", "since", "as_of"]
+
+_PATTERNS: list[tuple[Chronology, re.Pattern[str]]] = [
+    (
+        "as_of",
+        re.compile(
+            r"^\W*(had|has|have|was|were|did)\b.*\b(yet|already|by then|by the time|at the time|as of|"
+            rf"by (the (end|start|middle) of )?((early|late|mid-?)\s*)?({MONTH_PATTERN}|(19|20)\d\d)\b)",
+            re.I,
+        ),
+    ),
+    (
+        "order",
+        re.compile(
+            r"\b(which|what) (\w+ )?(came|happened|was|were|occurred|fell|started|began|ended) "
+            r"(first|earlier|sooner|later|last|next|before|after)\b|"
+            r"\b(which|what) (was|came|happened) (earlier|first|sooner)\b|"
+            r"\bin (what|which|chronological|date|time) order\b|\bin order\b|\bchronolog|\btimelines?\b|"
+            r"\bsequence of events\b|\border of events\b|\bwalk me through\b|\bstep by step\b|"
+            r"^\W*(did|was|were|had|has)\b.*\b(before|after|earlier than|later than|prior to)\b",
+            re.I,
+        ),
+    ),
+    ("since", re.compile(r"\bwhat (happened|became|has happened|has become) (to|of|after|since)\b", re.I)),
+]
+
+
+def chronology(question: str) -> Chronology | None:
+    """Which timeline question this is, or None."""
+    return next((kind for kind, p in _PATTERNS if p.search(question)), None)
