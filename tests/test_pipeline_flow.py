@@ -283,3 +283,16 @@ def test_a_fact_question_nothing_settled_is_written_not_quoted():
     assert answer.trace["path"] == "write"
     _, quoted = _run(pipeline, "What does ISIS still hold in Iraq besides Hawija?")
     assert quoted.trace["path"] == "choose" and quoted.kind == "quote"
+
+
+def test_an_ordering_question_is_answered_from_the_timeline_not_split_or_drafted():
+    from rag.answer.timeline import TimelineReader
+    from tests.test_timeline import HAWIJA, MOSUL, FakeIndex
+
+    pipe = _pipeline([])  # no draft: the model must not be asked
+    index = FakeIndex([HAWIJA, MOSUL])
+    pipe.timeline = TimelineReader(index.events, index.passages)
+    # "…, or …" would be split into two questions; an ordering question is answered as one.
+    _, answer = _run(pipe, "Which came first, the fall of Hawija, or the fall of Mosul?")
+    assert answer.text.splitlines()[0] == "Mosul came first, then Hawija:"
+    assert answer.trace["path"] == "timeline" and len(answer.citations) == 2

@@ -59,6 +59,7 @@ _PATTERNS: list[tuple[Shape, re.Pattern[str]]] = [
             r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a) "
             r"(?:days?|weeks?|months?|years?) ago|"
             r"in (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a) (?:days?|weeks?|months?|years?)|"
+            r"the end of the (?:week|month|year)|"
             r"(?:over |in |during )?the (?:last|past) (?:few|several|\d+|two|three|four|five|six) "
             r"(?:days|weeks|months|years))\b",
             re.I,
@@ -175,7 +176,9 @@ def _relative(text: str, published: date | None) -> Resolved:
             return Resolved(None, None, "none", "not a date dateparser reads")
         how = f"“{text}”, to publication ({published.isoformat()})"
         return Resolved(got.date_obj.date(), published, "range", how)
-    got = _relative_parser(published).get_date_data(re.sub(r"^(?:earlier|later)\s+", "", text, flags=re.I))
+    plain = re.sub(r"^(?:earlier|later)\s+", "", text, flags=re.I)
+    plain = re.sub(r"^the end of the\b", "this", plain, flags=re.I)  # "by the end of the year"
+    got = _relative_parser(published).get_date_data(plain)
     if got.date_obj is None:
         return Resolved(None, None, "none", "not a date dateparser reads")
     d, how = got.date_obj.date(), f"“{text}”, in an article published {published:%b. %-d, %Y}"

@@ -1,0 +1,334 @@
+"""Dated events: the resolver against labelled sentences, the kinds that never date an event,
+and the timeline's reads (indexed, no full scan)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from rag.config import PROJECT_ROOT
+from rag.ingest.article import prepare_article
+from rag.ingest.events import extract_events
+from rag.text.when import expressions, resolve
+from rag.types import Article, Event
+
+LABELS = PROJECT_ROOT / "eval" / "dated_sentences.jsonl"
+EXTRA = PROJECT_ROOT / "eval" / "dated_sentences_extra.jsonl"
+
+
+def _labels(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _matches(e: Event, label: dict) -> bool:
+    """The event resolves the expression as labelled: same kind, precision and dates."""
+    want, precision = label["date"], label["precision"]
+    if precision == "none":
+        return e.first is None and e.kind == label["kind"]
+    if e.first is None or e.kind != label["kind"] or e.precision != precision:
+        return False
+    if precision == "range":
+        lo, hi = want.split("/")
+        return e.first.startswith(lo) and e.last.startswith(hi)
+    if precision == "day":
+        return e.first == e.last == want
+    return e.first.startswith(want) and e.last.startswith(want)
+
+
+def _found(events: list[Event], text: str, label: dict) -> Event | None:
+    """The event whose expression overlaps the labelled one."""
+    at = text.find(label["sentence"])
+    assert at >= 0, label["sentence"]
+    lo = at + label["sentence"].find(label["expression"])
+    hi = lo + len(label["expression"])
+    return next((e for e in events if e.start + e.expr_start < hi and lo < e.start + e.expr_end), None)
+
+
+def _score(cases: list[tuple[list[Event], str, dict]]) -> tuple[int, list[str]]:
+    right, wrong = 0, []
+    for events, text, label in cases:
+        e = _found(events, text, label)
+        if e is not None and _matches(e, label):
+            right += 1
+        else:
+            got = f"{e.kind} {e.first}..{e.last} {e.precision} ({e.how})" if e else "no event"
+            wrong.append(
+                f"{label['expression']!r} in {label['sentence'][:50]!r}: want {label['date']}, got {got}"
+            )
+    return right, wrong
+
+
+def _seed_articles() -> dict[str, tuple[Article, list[Event]]]:
+    out = {}
+    for path in sorted((PROJECT_ROOT / "seeds").glob("*.txt")):
+        a = prepare_article(path)
+        out[path.name] = (a, extract_events(a, []))
+    return out
+
+
+def test_the_seeds_dated_sentences_resolve_as_labelled():
+    articles = _seed_articles()
+    labels = _labels(LABELS)
+    assert len(labels) >= 30
+    cases = [(articles[lb["source"]][1], articles[lb["source"]][0].text, lb) for lb in labels]
+    right, wrong = _score(cases)
+    assert right / len(labels) >= 0.95, f"{right}/{len(labels)} right:\n" + "\n".join(wrong)
+
+
+def test_written_sentences_of_every_shape_resolve_as_labelled():
+    cases = []
+    for lb in _labels(EXTRA):
+        a = Article("x.txt", "/x.txt", "T", lb["sentence"], lb["published"], None, "h", doc_id="d")
+        cases.append((extract_events(a, []), a.text, lb))
+    right, wrong = _score(cases)
+    assert right / len(cases) >= 0.95, f"{right}/{len(cases)} right:\n" + "\n".join(wrong)
+
+
+def test_no_event_takes_a_photo_date_or_the_publication_line():
+    for _, events in _seed_articles().values():
+        photo_dates = {e.first for e in events if e.kind == "photo"}
+        for e in events:
+            if e.kind != "event":
+                continue
+            assert "Photo caption" not in e.sentence or e.first not in photo_dates, e
+            assert not e.sentence.startswith("Published"), e
+    kinds = {e.kind for _, events in _seed_articles().values() for e in events}
+    assert kinds == {"event", "photo", "publication", "prediction"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "want"),
+    [
+        ("Iraqi forces retook Mosul on Nov. 3.", None, (None, "none")),  # no year anywhere
+        ("Iraqi forces retook Mosul on Nov. 3.", date(2017, 11, 10), ("2017-11-03", "day")),
+        ("They struck on Dec. 29.", date(2017, 1, 10), ("2016-12-29", "day")),  # the year before
+        ("It fell on Thursday.", date(2017, 10, 26), ("2017-10-26", "day")),  # published that Thursday
+        ("It fell on Monday.", date(2017, 10, 26), ("2017-10-23", "day")),
+        ("The siege ended last week.", date(2017, 10, 26), ("2017-10-16", "range")),
+        ("It began in October 2016.", None, ("2016-10-01", "month")),
+        ("It began three years ago.", date(2017, 10, 26), ("2014-01-01", "year")),
+    ],
+)
+def test_each_shape_resolves_against_the_publication_date(sentence, published, want):
+    (e,) = expressions(sentence)
+    r = resolve(e, published)
+    assert ((r.first.isoformat() if r.first else None), r.precision) == want, r
+
+
+def test_the_same_day_takes_the_sentence_befores_date_and_never_a_guess():
+    text = "On Nov. 3, 2017, forces retook al-Qaim.\nOn the same day, the army took Deir ez-Zor."
+    a = Article("x.txt", "/x", "T", text, None, None, "h", doc_id="d")
+    same = [e for e in extract_events(a, []) if e.expression == "the same day"][0]
+    assert (same.first, same.precision) == ("2017-11-03", "day") and "Nov. 3, 2017" in same.how
+    undated = Article("x.txt", "/x", "T", text.replace(", 2017", ""), None, None, "h", doc_id="d")
+    same = [e for e in extract_events(undated, []) if e.expression == "the same day"][0]
+    assert same.first is None and same.precision == "none"
+
+
+def test_a_forecast_is_a_prediction_not_an_event():
+    text = "Iraq will be liberated before the end of this year. The town fell in 2014."
+    a = Article("x.txt", "/x", "T", text, "2017-10-26", None, "h", doc_id="d")
+    kinds = {e.expression: e.kind for e in extract_events(a, [])}
+    assert kinds == {"this year": "prediction", "2014": "event"}
+
+
+# -- kept with the index -----------------------------------------------------------------------
+def _index(settings, folder: Path):
+    from bench.encoders import HashingEmbeddings
+    from rag.ingest.documents import ingest_paths
+
+    return ingest_paths([folder], settings, prune=True, embeddings=HashingEmbeddings())
+
+
+@pytest.fixture
+def events_settings(base_settings, tmp_path):
+    from rag.index.store import forget_store
+    from tests.conftest import _settings_for
+
+    s = _settings_for(base_settings, tmp_path / "data")
+    yield s
+    forget_store(s)
+
+
+def test_events_follow_edits_moves_removals_and_prune(events_settings, tmp_path):
+    from rag.ingest.documents import remove_document, timeline
+
+    folder = tmp_path / "articles"
+    (folder / "a").mkdir(parents=True)
+    (folder / "a" / "report.txt").write_text(
+        "Report\n\nPublished Oct. 26, 2017\n\nThe army retook Rawa on Thursday.\n", encoding="utf-8"
+    )
+    (folder / "b.txt").write_text("Other\n\nThe siege of Mosul began in October 2016.\n", encoding="utf-8")
+    _index(events_settings, folder)
+    got = {(e.source, e.first) for e in timeline(settings=events_settings)}
+    assert got == {("report.txt", "2017-10-26"), ("b.txt", "2016-10-01")}
+    # An edit replaces the document's events.
+    (folder / "a" / "report.txt").write_text(
+        "Report\n\nPublished Oct. 26, 2017\n\nThe army retook Rawa on Monday.\n", encoding="utf-8"
+    )
+    _index(events_settings, folder)
+    assert [e.first for e in timeline(about="Rawa", settings=events_settings)] == ["2017-10-23"]
+    # A move keeps them, under the new path.
+    (folder / "c").mkdir()
+    (folder / "a" / "report.txt").rename(folder / "c" / "report.txt")
+    _index(events_settings, folder)
+    (rawa,) = timeline(about="Rawa", settings=events_settings)
+    assert rawa.first == "2017-10-23" and rawa.source == "report.txt"
+    # A removal and a prune take them away.
+    remove_document("b.txt", events_settings)
+    assert timeline(about="Mosul", settings=events_settings) == []
+    (folder / "b.txt").unlink()
+    (folder / "c" / "report.txt").unlink()
+    _index(events_settings, folder)
+    assert timeline(settings=events_settings, kinds=("event", "publication", "photo", "prediction")) == []
+
+
+def test_an_index_made_before_events_gets_them_without_re_embedding(events_settings, tmp_path):
+    from rag.index.store import open_catalog
+    from rag.ingest.documents import timeline
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "b.txt").write_text("Other\n\nThe siege of Mosul began in October 2016.\n", encoding="utf-8")
+    _index(events_settings, folder)
+    catalog = open_catalog(events_settings)
+    with catalog.transaction() as db:  # as a 0.5 catalog: no events, no version
+        db.execute("DELETE FROM event_terms")
+        db.execute("DELETE FROM events")
+        db.execute("UPDATE documents SET events_version = NULL")
+    assert timeline(settings=events_settings) == []
+    report = _index(events_settings, folder)
+    assert report.unchanged == ["b.txt"] and report.chunks_added == 0
+    assert [e.first for e in timeline(settings=events_settings)] == ["2016-10-01"]
+
+
+def test_event_queries_use_indexes_not_a_full_scan(events_settings, tmp_path):
+    from rag.index.events import query_events
+    from rag.index.store import open_catalog
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "b.txt").write_text("Other\n\nThe siege of Mosul began in October 2016.\n", encoding="utf-8")
+    _index(events_settings, folder)
+    db = open_catalog(events_settings)._db
+    plans = []
+    real = db.execute
+
+    class Spy:
+        def execute(self, sql, params=()):
+            plans.extend(r[3] for r in real("EXPLAIN QUERY PLAN " + sql, params).fetchall())
+            return real(sql, params)
+
+    assert query_events(Spy(), about="Mosul siege", since="2016-01-01", until="2016-12-31")
+    query_events(Spy(), since="2016-01-01")
+    query_events(Spy(), doc_ids=["x"])
+    scans = [p for p in plans if p.startswith("SCAN") and "USING" not in p]
+    assert not scans, plans
+
+
+# -- answered ------------------------------------------------------------------------------------
+def _event(doc: str, start: int, sentence: str, expression: str, first, last=None, precision="day") -> Event:
+    return Event(
+        doc_id=doc,
+        sentence=sentence,
+        start=start,
+        end=start + len(sentence),
+        expression=expression,
+        expr_start=sentence.find(expression),
+        expr_end=sentence.find(expression) + len(expression),
+        kind="event",
+        first=first,
+        last=last or first,
+        precision=precision if first else "none",
+        how="a full date" if first else "no year given (nor a publication date)",
+        chunk_id=f"{doc}:c",
+        source=f"{doc}.txt",
+    )
+
+
+HAWIJA = _event("a", 10, "Forces retook Hawija on Oct. 5, 2017.", "Oct. 5, 2017", "2017-10-05")
+QAIM = _event("b", 20, "Forces retook al-Qaim on November 3rd.", "November 3rd", None)
+MOSUL = _event("c", 30, "Forces retook Mosul on July 10, 2017.", "July 10, 2017", "2017-07-10")
+
+
+class FakeIndex:
+    def __init__(self, events: list[Event]) -> None:
+        self.all = events
+
+    def events(self, about=None, doc_ids=None, **_):
+        from rag.text.tokens import tokenize
+
+        out = [e for e in self.all if doc_ids is None or e.doc_id in doc_ids]
+        if about is not None:
+            out = [e for e in out if set(tokenize(about)) <= set(tokenize(e.sentence))]
+        return out
+
+    def passages(self, ids):
+        from rag.types import Passage
+
+        by_chunk = {e.chunk_id: e for e in self.all}
+        return {
+            i: Passage(i, by_chunk[i].source, "T", None, by_chunk[i].sentence, 0, 99, doc_id=i[0])
+            for i in ids
+        }
+
+
+def _ask(question: str, events: list[Event]):
+    from rag.answer.timeline import TimelineReader
+    from rag.types import Answer
+
+    index = FakeIndex(events)
+    return TimelineReader(index.events, index.passages).run(Answer(question, "", False), question, [])
+
+
+def test_which_came_first_orders_the_dated_steps_each_cited():
+    a = _ask("Which came first, the fall of Mosul or the fall of Hawija?", [HAWIJA, MOSUL, QAIM])
+    lines = a.text.splitlines()
+    assert lines[0] == "Mosul came first, then Hawija:"
+    assert "Mosul" in lines[1] and "[1]" in lines[1] and "Hawija" in lines[2] and "[2]" in lines[2]
+    assert [c.quote for c in a.citations] == [MOSUL.sentence, HAWIJA.sentence]
+
+
+def test_an_undated_side_is_never_placed_by_a_neighbours_date():
+    a = _ask("Did Hawija fall before al-Qaim?", [HAWIJA, QAIM])
+    assert a.text.startswith("The articles date Hawija, but give no date for al-Qaim")
+    assert "undated (“November 3rd”" in a.text and "2017-11" not in a.text
+
+
+def test_what_happened_to_lists_its_events_in_date_order_undated_last():
+    later = _event("d", 5, "Mosul was rebuilt from Jan. 3, 2018.", "Jan. 3, 2018", "2018-01-03")
+    undated = _event("e", 5, "Mosul voted on Thursday.", "Thursday", None)
+    a = _ask("What happened to Mosul?", [undated, later, MOSUL, HAWIJA])
+    steps = a.text.splitlines()[1:]
+    assert [s.split(":")[0] for s in steps[:2]] == ["2017-07-10", "2018-01-03"]
+    assert steps[2].startswith("undated") and len(steps) == 3
+    assert all(c.status == "quoted" for c in a.checks) and len(a.citations) == 3
+
+
+def test_had_it_happened_yet_compares_with_the_date_the_question_gives():
+    assert _ask("Had Hawija been retaken by November 2017?", [HAWIJA]).text.startswith("Yes")
+    assert _ask("Had Hawija been retaken by September 2017?", [HAWIJA]).text.startswith("No")
+
+
+def test_a_question_not_about_order_is_left_to_the_reader():
+    assert _ask("When was Hawija retaken?", [HAWIJA]) is None
+    assert _ask("What happened to Rawa?", [HAWIJA]) is None  # no event names it
+
+
+def test_rag_timeline_cli(seeded_settings):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "RAG_DATA_DIR": str(seeded_settings.data_dir)}
+    run = [sys.executable, "-m", "rag", "timeline"]
+    out = subprocess.run([*run, "--about", "Hawija", "--json"], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    got = {(e["first"], e["expression"], e["kind"]) for e in json.loads(out.stdout)}
+    # The caption's "a day before" dates the retaking, not the photo: an event, as the text says.
+    assert got == {("2017-10-05", "Oct. 5", "event"), ("2017-10-05", "a day before", "event")}
+    bad = subprocess.run([*run, "--from", "2017-13"], env=env, capture_output=True, text=True)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "Traceback" not in bad.stderr
