@@ -43,6 +43,7 @@ from rag.ui.render import (  # noqa: E402
     retrieval_html,
     sources_html,
 )
+from rag.ui.timeline_tab import build_timeline_tab  # noqa: E402
 
 
 def chat_component() -> gr.Chatbot:
@@ -211,6 +212,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         add.click(upload, [files], [table, pick, status], api_name="upload", **index_queue)
         delete.click(remove, [pick], [table, pick, status], api_name="remove_document", **index_queue)
 
+        build_timeline_tab(settings)
         build_evaluation_tab(demo, settings, model_queue)
 
         def current_documents():

@@ -16,7 +16,12 @@ SHORT_RANGE = (1, 20)
 
 
 def _question_sets() -> list[str]:
-    names = sorted(p.name for p in SETS_DIR.glob("*.jsonl") if p.name != "calibration.jsonl")
+    # Not question sets: the judge's labelled pairs and the date resolver's labelled sentences.
+    names = sorted(
+        p.name
+        for p in SETS_DIR.glob("*.jsonl")
+        if p.name != "calibration.jsonl" and not p.name.startswith("dated_")
+    )
     return sorted(names, key=lambda n: n != DEFAULT_SET.name)  # the main set first
 
 
