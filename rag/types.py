@@ -208,6 +208,8 @@ class Event:
     label: str = ""
     title: str = ""
     published: str | None = None
+    # The sentence's paragraph, at extraction only: "the city" is found by the name it stands for.
+    context: str = field(default="", repr=False, compare=False)
 
     @property
     def shown_date(self) -> str:
@@ -223,4 +225,6 @@ class Event:
         return f"{self.first} – {self.last}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "shown_date": self.shown_date}
+        out = {**asdict(self), "shown_date": self.shown_date}
+        out.pop("context")
+        return out

@@ -332,3 +332,62 @@ def test_rag_timeline_cli(seeded_settings):
     assert got == {("2017-10-05", "Oct. 5", "event"), ("2017-10-05", "a day before", "event")}
     bad = subprocess.run([*run, "--from", "2017-13"], env=env, capture_output=True, text=True)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "Traceback" not in bad.stderr
+
+
+def test_how_things_stand_is_given_per_article_by_publication_date_latest_last():
+    from rag.answer.as_of import AsOfReader
+    from rag.types import Answer, Passage
+
+    def passage(doc: str, date_: str | None, text: str) -> Passage:
+        return Passage(f"{doc}:1", f"{doc}.txt", "T", date_, text, 0, len(text), doc_id=doc)
+
+    found = [
+        passage("late", "2017-10-26", "They have lost both of their capitals in Raqqa and Mosul."),
+        passage("early", "2017-10-10", "Its capital, Raqqa, is about to be captured by the SDF."),
+        passage("none", None, "U.S.-backed forces retook Raqqa in October."),
+    ]
+    a = AsOfReader().run(Answer("Has Raqqa fallen yet?", "", False), "Has Raqqa fallen yet?", found)
+    lines = a.text.splitlines()[1:]
+    assert [ln.split(" (")[0] for ln in lines] == [
+        "In an article with no publication date",
+        "As of 2017-10-10",
+        "As of 2017-10-26",
+    ]
+    assert [c.quote for c in a.citations] == [p.text for p in (found[2], found[1], found[0])]
+    # One article, or articles of one date, have nothing to set side by side.
+    assert AsOfReader().run(Answer("q", "", False), "Has Raqqa fallen yet?", found[:1]) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Which came first, the fall of Hawija or the capture of al-Qaim?", "order"),
+        ("Walk me through the campaign in order", "order"),
+        ("Did Hawija fall before al-Qaim?", "order"),
+        ("What became of Mosul?", "since"),
+        ("Had Raqqa fallen when the article was written?", "as_of"),
+        ("Had Hawija been retaken by October 2017?", "as_of"),
+        ("Does ISIS still hold Rawa?", "status"),
+        ("When was Rawa retaken?", None),
+        ("What happened in Rawa?", None),
+        ("Is ISIS a threat?", None),
+    ],
+)
+def test_questions_about_order_and_standing_are_told_apart(question, kind):
+    from rag.text.chronology import chronology
+
+    assert chronology(question) == kind
+
+
+def test_an_event_about_the_city_is_found_by_the_name_its_paragraph_gives():
+    from rag.ingest.events import event_terms
+
+    text = (
+        "Operation Inherent Resolve to retake the city began in October 2016. While the struggle "
+        "for Mosul has almost reached its end, fighting goes on.\nAll of the cities they captured "
+        "since 2014 will be liberated. Rawa is next."
+    )
+    a = Article("x.txt", "/x", "T", text, "2017-10-26", None, "h", doc_id="d")
+    by_expression = {e.expression: event_terms(e) for e in extract_events(a, [])}
+    assert "mosul" in by_expression["October 2016"]  # "the city" is the Mosul of its paragraph
+    assert "rawa" not in by_expression["since 2014"]  # "the cities" are no one place

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from rag.answer.answerer import Answerer
+from rag.answer.as_of import AsOfReader
 from rag.answer.citations import CitationMerger
 from rag.answer.compose import (
     UNREADABLE,
@@ -35,7 +36,7 @@ from rag.answer.relevance import RelevanceCheck
 from rag.answer.rewriter import QuestionRewriter
 from rag.answer.verification import DraftVerification
 from rag.answer.verifier import Verifier
-from rag.text.chronology import chronology
+from rag.text.chronology import chronology, has_reference_date
 from rag.text.markers import renumber
 from rag.text.question import FACT_FORMS, SPAN_FORMS, analyse
 from rag.text.tokens import unreadable_reason
@@ -102,6 +103,7 @@ class RagPipeline:
         self.carried = carried_sources
         self.open_reader = open_reader
         self.timeline = timeline
+        self.as_of = AsOfReader()
 
     def warm_up(self) -> None:
         """Load the embedding model and the vector index now, not on the first question."""
@@ -117,7 +119,8 @@ class RagPipeline:
     ) -> Iterator[StreamEvent]:
         question = check_question(question)
         turns = [Turn.of(t) for t in history or []]
-        parts = split_question(question) if not history and not chronology(question) else [question]
+        # "Which came first, A, or B?" is one question; other compounds are split.
+        parts = split_question(question) if not history and chronology(question) != "order" else [question]
         if len(parts) > 1:
             yield from self._compound(question, parts, sources, date_from, date_to)
             return
@@ -145,9 +148,13 @@ class RagPipeline:
         if turns:
             answer.passages += self._previous_sources(turns[-1], answer.passages, sources, date_from, date_to)
         clock.lap("retrieve")
-        if self.timeline is not None and chronology(standalone):
+        if self.timeline is not None and (kind := chronology(standalone)):
             yield StreamEvent("status", "Reading the timeline…")
-            if self.timeline.run(answer, standalone, answer.passages) is not None:
+            # How things stand, asked of articles of several dates: each one's answer, by date.
+            as_of = kind == "status" or (kind == "as_of" and not has_reference_date(standalone))
+            if (as_of and self.as_of.run(answer, standalone, answer.passages) is not None) or (
+                self.timeline.run(answer, standalone, answer.passages) is not None
+            ):
                 clock.lap("timeline")
                 yield StreamEvent("sentence", answer.text)
                 yield clock.done(answer)

@@ -16,6 +16,7 @@ from rag.text.chronology import Chronology, chronology
 from rag.text.question import Question, alias_tokens, analyse
 from rag.text.tokens import tokenize
 from rag.text.when import expressions, resolve
+from rag.text.wordlists import word_list
 from rag.types import Answer, Event, EvidenceSentence, Passage, SentenceCheck
 
 EventSource = Callable[..., list[Event]]  # the catalog's events(about=, doc_ids=, kinds=)
@@ -52,16 +53,24 @@ class TimelineReader:
 
     def run(self, answer: Answer, question: str, found: list[Passage]) -> Answer | None:
         kind = chronology(question)
-        if kind is None:
+        if kind is None or kind == "status":
             return None
         q = analyse(question)
-        pool = self._pool([s for s in q.subjects if _subject_terms(s)], found)
-        by_subject = {s: [e for e in pool if _mentions(e, _subject_terms(s))] for s in q.subjects}
-        by_subject = {s: es for s, es in by_subject.items() if es}  # "Walk me through" is no subject
+        inside = self._inside(found)
+        by_subject = {}
+        demonyms = set(word_list("demonyms"))
+        for s in (s for s in q.subjects if _subject_terms(s) and s not in demonyms):
+            # Its paragraph names it ("the city"), or the sentence does.
+            named = self.events(about=s) + [e for e in inside if _mentions(e, _subject_terms(s))]
+            if named:  # "Walk me through" is no subject
+                by_subject[s] = list({_key(e): e for e in named}.values())
         subjects = list(by_subject)
         if len(subjects) >= 2 and kind in ("order", "as_of"):
             return self._compare(answer, q, kind, by_subject)
-        steps = [e for es in by_subject.values() for e in es] if subjects else self._on_topic(pool, q)
+        steps = [e for es in by_subject.values() for e in es]
+        if kind == "order":  # what else the question describes ("the call for a push west")
+            described = self._on_topic(inside, q)
+            steps += described or ([] if steps else [e for e in inside if e.first])
         if not steps:
             return None
         steps = _ordered(list({_key(e): e for e in steps}.values()))[: self.limit]
@@ -76,20 +85,20 @@ class TimelineReader:
             )
         return self._compose(answer, lead, steps)
 
-    def _pool(self, subjects: list[str], found: list[Passage]) -> list[Event]:
-        """Events in the retrieved passages, and every event that names a subject."""
+    def _inside(self, found: list[Passage]) -> list[Event]:
+        """The events of the retrieved passages."""
         spans = {(p.doc_id, p.start, p.end) for p in found}
         docs = sorted({p.doc_id for p in found})
-        inside = [
+        return [
             e
             for e in (self.events(doc_ids=docs) if docs else [])
             if any(d == e.doc_id and s <= e.start and e.end <= t for d, s, t in spans)
         ]
-        named = [e for s in subjects for e in self.events(about=s)]
-        return list({_key(e): e for e in inside + named}.values())
 
     def _on_topic(self, pool: list[Event], q: Question) -> list[Event]:
-        return [e for e in pool if q.terms & set(tokenize(e.sentence))] or pool
+        """Events sharing two of the question's words (one, for a question of two or fewer)."""
+        need = min(2, len(q.terms))
+        return [e for e in pool if e.first and len(q.terms & set(tokenize(e.sentence))) >= need]
 
     def _compare(
         self, answer: Answer, q: Question, kind: Chronology, by_subject: dict[str, list[Event]]
@@ -168,7 +177,7 @@ def _as_written(subject: str, question: str) -> str:
     return m.group(0) if m else subject
 
 
-def _reference_date(question: str) -> date | None:
+def _reference_date(question: str) -> date | None:  # the date has_reference_date finds
     """An explicit date in the question ("by October 2017"): the as-of date."""
     for e in expressions(question):
         r = resolve(e, None)

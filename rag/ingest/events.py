@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 
 from rag.text import captions
 from rag.text.sentences import split_sentences
@@ -19,7 +20,7 @@ from rag.text.wordlists import word_list
 from rag.types import Article, Chunk, Event, EventKind
 
 # Bump when extraction or resolution changes: indexed documents get their events again.
-EVENTS_VERSION = "1"
+EVENTS_VERSION = "4"
 _CUE_WINDOW = 40  # characters before an expression where a prediction cue counts
 # What a publication line holds besides its date: "Published October 10th, 2017 - 12:54 GMT".
 _DATELINE_REST = re.compile(
@@ -107,12 +108,22 @@ def extract_events(article: Article, chunks: list[Chunk]) -> list[Event]:
                     source=article.source,
                     title=article.title,
                     published=article.date or article.date_derived,
+                    context=_paragraph(text, start, end),
                 )
             )
             previous = (e, r)
     return out
 
 
+@cache
+def _refers_back() -> re.Pattern[str]:
+    # Singular: "the city" is one place; "the cities and towns" are any.
+    nouns = "|".join(re.escape(n) for n in word_list("place_nouns") if not n.endswith("s"))
+    return re.compile(rf"\b(?:the|this|that) (?:{nouns})\b", re.I)
+
+
 def event_terms(event: Event) -> set[str]:
-    """The terms an event is found by: the words of its sentence, as the lexical index has them."""
-    return set(tokenize(event.sentence))
+    """The terms an event is found by, as the lexical index has them: its sentence's, and its
+    paragraph's when the sentence says "the city" for a place the paragraph names."""
+    text = event.context if event.context and _refers_back().search(event.sentence) else event.sentence
+    return set(tokenize(text))

@@ -8,13 +8,14 @@ from typing import Literal
 
 from rag.text.dates import MONTH_PATTERN
 
-Chronology = Literal["order", "since", "as_of"]
+Chronology = Literal["order", "since", "as_of", "status"]
 
 _PATTERNS: list[tuple[Chronology, re.Pattern[str]]] = [
     (
         "as_of",
         re.compile(
             r"^\W*(had|has|have|was|were|did)\b.*\b(yet|already|by then|by the time|at the time|as of|"
+            r"when (the|this|that|these) articles? (was|were) (written|published)|"
             rf"by (the (end|start|middle) of )?((early|late|mid-?)\s*)?({MONTH_PATTERN}|(19|20)\d\d)\b)",
             re.I,
         ),
@@ -32,9 +33,21 @@ _PATTERNS: list[tuple[Chronology, re.Pattern[str]]] = [
         ),
     ),
     ("since", re.compile(r"\bwhat (happened|became|has happened|has become) (to|of|after|since)\b", re.I)),
+    # How things stand now: each article's answer, by its date.
+    (
+        "status",
+        re.compile(r"^\W*(is|are|does|do|has|have)\b.*\b(still|now|currently|anymore|any longer)\b", re.I),
+    ),
 ]
 
 
 def chronology(question: str) -> Chronology | None:
     """Which timeline question this is, or None."""
     return next((kind for kind, p in _PATTERNS if p.search(question)), None)
+
+
+def has_reference_date(question: str) -> bool:
+    """Whether the question names the date it asks "as of" ("by October 2017")."""
+    from rag.text.when import expressions, resolve
+
+    return any(resolve(e, None).last is not None for e in expressions(question))
