@@ -40,6 +40,20 @@ set_offline_env()
 
 CHARS_PER_CHUNK = 560  # measured on this corpus; only used to size the files written
 FILE_CHUNKS = 20  # a synthetic article is about 20 chunks (a long news article)
+MONTH_NAMES = [
+    "Jan.",
+    "Feb.",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "Aug.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+]
 TOWNS = ["Anah", "Rawa", "Qaim", "Hawija", "Tikrit", "Baiji", "Haditha", "Fallujah", "Ramadi", "Sinjar"]
 
 
@@ -60,7 +74,9 @@ def write_corpus(folder: Path, first_file: int, chunks: int, rng: random.Random)
             body = " ".join(
                 re.sub(r"\d+", lambda _: str(rng.randint(1, 9999)), rng.choice(sentences)) for _ in range(3)
             )
-            paragraphs.append(f"In {rng.choice(TOWNS)}-{n % 97}, report {n}.{p}: {body}")
+            # A dated lede per paragraph, so the timeline holds events at the index's size.
+            when = f"{rng.choice(MONTH_NAMES)} {rng.randint(1, 28)}, {rng.randint(2014, 2017)}"
+            paragraphs.append(f"In {rng.choice(TOWNS)}-{n % 97}, report {n}.{p}, on {when}: {body}")
         sub = folder / f"{n // 1000:03d}"
         sub.mkdir(parents=True, exist_ok=True)
         (sub / f"article_{n:06d}.txt").write_text(
@@ -121,6 +137,7 @@ def measure_queries(data_dir: str, encoder: str, queries: int) -> dict:
     docs = list_documents(settings)
     rows = [[d["label"], d["title"], d["date"] or "not stated", d["chunks"]] for d in docs]
     listing_ms = 1000 * (time.perf_counter() - t)
+    timeline_ms, events_found = measure_timeline(settings)
     embed_ms = None
     if encoder == "minilm":
         t = time.perf_counter()
@@ -136,7 +153,30 @@ def measure_queries(data_dir: str, encoder: str, queries: int) -> dict:
         "listing_ms": round(listing_ms, 1),
         "query_embedding_ms": round(embed_ms, 1) if embed_ms else None,
         "search_rss_mb": round(peak_rss_mb()),
+        "timeline_p50_ms": round(statistics.median(timeline_ms), 1),
+        "timeline_max_ms": round(max(timeline_ms), 1),
+        "timeline_queries": len(timeline_ms),
+        "events": events_found,
     }
+
+
+def measure_timeline(settings) -> tuple[list[float], int]:
+    """Timeline reads as the tab and the reader make them: about a town, a month, both, and the
+    first page of the whole timeline."""
+    from rag.index.store import open_catalog
+    from rag.ingest.documents import timeline
+
+    queries = [{"about": t} for t in TOWNS] + [
+        {"since": f"{y}-{m:02d}-01", "until": f"{y}-{m:02d}-28"} for y in (2014, 2016) for m in (3, 10)
+    ]
+    queries += [{"about": t, "since": "2017-01-01", "until": "2017-06-30"} for t in TOWNS[:4]] + [{}]
+    times = []
+    for q in queries:
+        t = time.perf_counter()
+        timeline(settings=settings, limit=200, **q)
+        times.append(1000 * (time.perf_counter() - t))
+    db = open_catalog(settings)._db
+    return times, db.execute("SELECT count(*) FROM events").fetchone()[0]
 
 
 def encoder_alone(data_dir: Path, sample: int) -> float:
@@ -235,6 +275,11 @@ def main() -> None:
         if q["query_embedding_ms"]:
             print(f"  of which MiniLM query     {q['query_embedding_ms']:8.1f} ms")
         print(f"document listing            {q['listing_ms']:8.1f} ms ({q['documents']:,} rows)")
+        print(
+            f"timeline query p50 / max    {q['timeline_p50_ms']:8.1f} / {q['timeline_max_ms']:.1f} ms "
+            f"({q['timeline_queries']} queries: a town, a month, both, the first page; "
+            f"{q['events']:,} events)"
+        )
         rss = peak_rss_mb()
         print(f"peak memory                 {rss:8.0f} MiB ingest, {q['search_rss_mb']} MiB searching")
     if not args.keep:

@@ -391,3 +391,12 @@ def test_an_event_about_the_city_is_found_by_the_name_its_paragraph_gives():
     by_expression = {e.expression: event_terms(e) for e in extract_events(a, [])}
     assert "mosul" in by_expression["October 2016"]  # "the city" is the Mosul of its paragraph
     assert "rawa" not in by_expression["since 2014"]  # "the cities" are no one place
+
+
+def test_the_seeds_timeline_holds_each_dated_sentence_once(seeded_settings):
+    from rag.ingest.documents import timeline
+
+    events = timeline(settings=seeded_settings, kinds=("event", "prediction", "photo", "publication"))
+    keys = [(e.doc_id, e.start, e.expr_start) for e in events]
+    assert len(keys) == len(set(keys)), "an event twice (overlapping chunks?)"
+    assert len({e.doc_id for e in events}) == 5 and sum(e.kind == "event" for e in events) >= 15
