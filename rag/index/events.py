@@ -16,6 +16,7 @@ _COLUMNS = (
 )
 EVENT_KINDS = ("event", "prediction", "photo", "publication")
 _FAR = 99999999  # no upper date bound
+_SPANS = (("day", 0), ("month", 100), ("year", 10000), ("range", None))
 
 
 def write_events(db: sqlite3.Connection, doc_id: str, events: Iterable[Event], terms) -> None:
@@ -74,14 +75,26 @@ def query_events(
         f"SELECT e.rowid AS id, {', '.join('e.' + c.strip() for c in _COLUMNS.split(','))} "
         f"FROM events e WHERE {' AND '.join(where)}"
     )
-    rows = db.execute(
-        sql + " AND e.first_num > 0 AND e.last_num >= ? AND e.first_num <= ? "
-        "ORDER BY e.first_num, e.last_num, e.doc_id, e.start, e.expr_start LIMIT ?",
-        (*params, lo, hi, limit),
-    ).fetchall()
+    order = " ORDER BY e.first_num, e.last_num, e.doc_id, e.start, e.expr_start LIMIT ?"
+    rows: list[sqlite3.Row] = []
+    # One indexed range per precision: an event overlapping [lo, hi] starts at most its span
+    # before lo (a day: 0, a month: 100 in yyyymmdd numbers, a year: 10000); a range may start
+    # any time before, and ranges are few.
+    for precision, span in _SPANS:
+        bound = "e.first_num >= ? AND" if span is not None else ""
+        start = [max(1, lo - span)] if span is not None else []
+        rows += db.execute(
+            sql + f" AND e.precision = ? AND {bound} e.first_num <= ? AND e.last_num >= ?" + order,
+            (*params, precision, *start, hi, lo, limit),
+        ).fetchall()
+    rows = sorted(
+        rows, key=lambda r: (r["first_num"], r["last_num"], r["doc_id"], r["start"], r["expr_start"])
+    )
+    rows = rows[:limit]
     if not dated and len(rows) < limit:
         rows += db.execute(
-            sql + " AND e.first_num = 0 ORDER BY e.doc_id, e.start, e.expr_start LIMIT ?",
+            sql + " AND e.precision = 'none' AND e.first_num = 0 AND e.last_num = 0"
+            " ORDER BY e.doc_id, e.start, e.expr_start LIMIT ?",
             (*params, limit - len(rows)),
         ).fetchall()
     return rows

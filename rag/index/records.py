@@ -53,8 +53,8 @@ CREATE TABLE IF NOT EXISTS events (
     how TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_doc ON events(doc_id);
-CREATE INDEX IF NOT EXISTS events_first ON events(first_num);
-CREATE INDEX IF NOT EXISTS events_last ON events(last_num);
+-- A date range is read per precision, in date order, from one index (rag.index.events).
+CREATE INDEX IF NOT EXISTS events_when ON events(precision, first_num, last_num, doc_id, start, expr_start);
 CREATE TABLE IF NOT EXISTS event_terms (
     term TEXT NOT NULL,
     event INTEGER NOT NULL,

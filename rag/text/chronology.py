@@ -14,7 +14,8 @@ _PATTERNS: list[tuple[Chronology, re.Pattern[str]]] = [
     (
         "as_of",
         re.compile(
-            r"^\W*(had|has|have|was|were|did)\b.*\b(yet|already|by then|by the time|at the time|as of|"
+            r"(^\W*(had|has|have|was|were|did)\b|\bhad\b).*"
+            r"\b(yet|already|by then|by the time|at the time|as of|"
             r"when (the|this|that|these) articles? (was|were) (written|published)|"
             rf"by (the (end|start|middle) of )?((early|late|mid-?)\s*)?({MONTH_PATTERN}|(19|20)\d\d)\b)",
             re.I,
@@ -28,6 +29,9 @@ _PATTERNS: list[tuple[Chronology, re.Pattern[str]]] = [
             r"\b(which|what) (was|came|happened) (earlier|first|sooner)\b|"
             r"\bin (what|which|chronological|date|time) order\b|\bin order\b|\bchronolog|\btimelines?\b|"
             r"\bsequence of events\b|\border of events\b|\bwalk me through\b|\bstep by step\b|"
+            r"\b(in|into) (a )?(sequence|order)\b|\bsequence\b|\border (them|these|those)\b|"
+            # "Which town changed hands first, al-Qaim or Abu Kamal?"
+            r"\b(which|what)\b[^?]{0,40}?\b(first|earlier|sooner)\b[^?]*\bor\b|"
             r"^\W*(did|was|were|had|has)\b.*\b(before|after|earlier than|later than|prior to)\b",
             re.I,
         ),
@@ -36,7 +40,9 @@ _PATTERNS: list[tuple[Chronology, re.Pattern[str]]] = [
     # How things stand now: each article's answer, by its date.
     (
         "status",
-        re.compile(r"^\W*(is|are|does|do|has|have)\b.*\b(still|now|currently|anymore|any longer)\b", re.I),
+        re.compile(
+            r"^\W*(is|are|was|were|does|do|has|have)\b.*\b(still|now|currently|anymore|any longer)\b", re.I
+        ),
     ),
 ]
 

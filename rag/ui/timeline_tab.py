@@ -136,6 +136,8 @@ def build_timeline_tab(settings: Settings) -> gr.Tab:
         dated = sum(1 for e in events if e.first)
         undated = len(events) - dated
         note = f"{len(events)} events: {dated} dated, {undated} undated (the articles give no date for them)"
+        if not events and not (about or since or until) and open_catalog(settings).document_count():
+            note = "No dated events yet: an index made before 0.5.1 gets them on the next `rag ingest`."
         return rows(events), chart_svg(events), events, note, EMPTY_SOURCE
 
     def open_event(events: list[Event], evt: gr.SelectData):
