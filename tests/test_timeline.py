@@ -405,3 +405,12 @@ def test_the_seeds_timeline_holds_each_dated_sentence_once(seeded_settings):
     keys = [(e.doc_id, e.start, e.expr_start) for e in events]
     assert len(keys) == len(set(keys)), "an event twice (overlapping chunks?)"
     assert len({e.doc_id for e in events}) == 5 and sum(e.kind == "event" for e in events) >= 15
+
+
+def test_two_year_less_dates_of_one_article_are_ordered_within_it():
+    kamal = _event("b", 60, "The army pushed IS out of Abu Kamal on November 8th.", "November 8th", None)
+    a = _ask("Which town changed hands first, Abu Kamal or al-Qaim?", [kamal, QAIM])
+    assert a.text.splitlines()[0].startswith("al-Qaim came first, then Abu Kamal (one article")
+    assert "undated" in a.text  # the steps still say no year is given
+    other = _event("z", 60, "The army pushed IS out of Abu Kamal on November 8th.", "November 8th", None)
+    assert "can't be put in order" in _ask("Which came first, Abu Kamal or al-Qaim?", [other, QAIM]).text

@@ -15,7 +15,7 @@ from rag.answer.citations import CitationNumberer
 from rag.text.chronology import Chronology, chronology
 from rag.text.question import Question, alias_tokens, analyse
 from rag.text.tokens import tokenize
-from rag.text.when import expressions, resolve
+from rag.text.when import expressions, month_day, resolve
 from rag.text.wordlists import word_list
 from rag.types import Answer, Event, EvidenceSentence, Passage, SentenceCheck
 
@@ -116,6 +116,12 @@ class TimelineReader:
         elif order:
             missing = ", ".join(_as_written(s, q.text) for s in undated)
             lead = f"The articles date {names[0]}, but give no date for {missing} to order it by:"
+        elif (within := _same_article_order([picked[s] for s in undated])) is not None:
+            # One article, no year anywhere: its dates share the year it doesn't give.
+            undated = [s for e in within for s in undated if picked[s] is e]
+            names = [_as_written(s, q.text) for s in undated]
+            then = ", then ".join(names[1:])
+            lead = f"{names[0]} came first, then {then} (one article gives both dates, without a year):"
         else:
             lead = "The articles give no date for either, so they can't be put in order:"
         steps = [dated[s] for s in order] + [picked[s] for s in undated]
@@ -164,6 +170,17 @@ def _best(events: list[Event], q: Question) -> Event:
     return min(
         events, key=lambda e: (e.first is None, -len(q.terms & set(tokenize(e.sentence))), e.first or "")
     )
+
+
+def _same_article_order(events: list[Event]) -> list[Event] | None:
+    """Year-less dates of one article ("November 3rd", "November 8th"), in calendar order; None
+    when they are in several articles, a date lacks a month, or two fall on the same day."""
+    if len(events) < 2 or len({e.doc_id for e in events}) > 1:
+        return None
+    keys = [month_day(e.expression) for e in events]
+    if None in keys or len(set(keys)) < len(keys):
+        return None
+    return [e for _, e in sorted(zip(keys, events, strict=True), key=lambda pair: pair[0])]
 
 
 def _overlap(a: Event, b: Event) -> bool:

@@ -266,3 +266,12 @@ def years_by_month(text: str) -> dict[int, set[int]]:
         if sentence_expr.shape in ("full", "month_year"):
             out.setdefault(_month(sentence_expr.text), set()).add(int(_YEAR.findall(sentence_expr.text)[-1]))
     return out
+
+
+def month_day(text: str) -> tuple[int, int] | None:
+    """(month, day) of an expression with a month ("November 3rd" -> (11, 3); "in July" ->
+    (7, 0)), or None."""
+    if not _MONTH_WORD.search(text):
+        return None
+    day = _DAY.search(text)
+    return _month(text), int(day.group(1)) if day else 0
