@@ -104,7 +104,7 @@ class TimelineReader:
         self, answer: Answer, q: Question, kind: Chronology, by_subject: dict[str, list[Event]]
     ) -> Answer:
         """Which of the named things came first: each one's best-matching event, in date order."""
-        picked = {s: _best(es, q) for s, es in by_subject.items()}
+        picked = {s: _best(es, q, _subject_terms(s)) for s, es in by_subject.items()}
         dated = {s: e for s, e in picked.items() if e.first}
         undated = [s for s in picked if s not in dated]
         order = sorted(dated, key=lambda s: (dated[s].first, dated[s].last))
@@ -165,10 +165,17 @@ def _ordered(events: list[Event]) -> list[Event]:
     return sorted(events, key=lambda e: (e.first is None, e.first or "", e.last or "", e.doc_id, e.start))
 
 
-def _best(events: list[Event], q: Question) -> Event:
-    """The event that best fits the question: dated first, then most of its words, earliest."""
+def _best(events: list[Event], q: Question, subject: set[str]) -> Event:
+    """The event that best fits the question: one whose sentence names the subject (not only
+    its paragraph), dated, sharing most of the question's words, earliest."""
     return min(
-        events, key=lambda e: (e.first is None, -len(q.terms & set(tokenize(e.sentence))), e.first or "")
+        events,
+        key=lambda e: (
+            not _mentions(e, subject),
+            e.first is None,
+            -len(q.terms & set(tokenize(e.sentence))),
+            e.first or "",
+        ),
     )
 
 
