@@ -75,6 +75,9 @@ class Settings:
     # What / list / yes-no questions no typed value answers: "quote", the best sentence when it
     # holds the question's names and dates; "write", 0.5's written, verified answer.
     open_reader: str = "quote"
+    # Ordering / what-happened / as-of questions: "events", answered from the catalog's dated
+    # events; "off", they go through the readers above like any question (0.5's behaviour).
+    timeline_reader: str = "events"
     # The least share of a question's names and dates the chosen sentence's paragraph and
     # title must hold (the choice reader); chosen on the development sets.
     min_coverage: float = 0.5
@@ -216,6 +219,7 @@ def load_settings() -> Settings:
         why_reader=_choice_env("RAG_WHY_READER", defaults.why_reader, ("choose", "top", "write")),
         fact_reader=_choice_env("RAG_FACT_READER", defaults.fact_reader, ("choice", "extract")),
         open_reader=_choice_env("RAG_OPEN_READER", defaults.open_reader, ("quote", "write")),
+        timeline_reader=_choice_env("RAG_TIMELINE_READER", defaults.timeline_reader, ("events", "off")),
         min_coverage=_number_env("RAG_MIN_COVERAGE", defaults.min_coverage, float, 0.0, 1.0),
         min_relevance=_number_env("RAG_MIN_RELEVANCE", defaults.min_relevance, float, 0.0, 1.0),
     )

@@ -71,7 +71,9 @@ def build_pipeline(
         span_answerer=span_answerer,
         why_reader=why_reader(settings, llm),
         open_reader=open_reader(settings),
-        timeline=TimelineReader(retriever.events, retriever.by_ids),
+        timeline=TimelineReader(retriever.events, retriever.by_ids)
+        if settings.timeline_reader == "events"
+        else None,
     )
 
 

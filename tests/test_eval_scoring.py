@@ -328,3 +328,27 @@ def test_the_shipped_question_sets_are_answerable_as_written(name):
         assert bool(item.sources) == item.answerable and bool(item.history) == (item.type == "follow_up")
     if name == "questions.jsonl":
         assert len(items) >= 60 and sum(not i.answerable for i in items) >= 10
+
+
+def test_a_passage_dump_is_not_a_correct_answer_and_wrong_answers_are_counted():
+    from rag.evaluate.items import EvalItem
+    from rag.evaluate.report import form_lines
+    from rag.evaluate.scoring import readable_limit, score_answer, summarise
+
+    item = EvalItem("r1", "When did Hawija fall?", "date", ["a.txt"], "", [["Oct. 5"]], form="when")
+    short = Answer("q", "Oct. 5 [1].", True, kind="answer")
+    dump = Answer(
+        "q", "Hawija fell on Oct. 5 [1]. " + "More words of the passage. " * 30, True, kind="answer"
+    )
+    assert readable_limit(item.key_facts) == 100 and readable_limit([["a"]] * 4) == 160
+    rows = [score_answer(item, short), score_answer(item, dump)]
+    assert rows[0]["correct"] and rows[0]["words"] == 2  # the [n] marker is no word
+    assert rows[1]["key_facts_found"] == 1 and not rows[1]["readable"] and rows[1]["correct"] is False
+    near_miss = EvalItem("u1", "How many live there?", "unanswerable", [], "", [])
+    rows.append(score_answer(near_miss, Answer("q", "1500 [1].", True, kind="answer")))
+    rows.append(score_answer(near_miss, Answer("q", "The articles don't say.", False, kind="abstain")))
+    summary = summarise(rows)
+    assert summary["answerable_too_long"] == 1 and summary["wrong_presented"] == 2
+    assert summary["by_form"] == {"when": {"n": 2, "correct": 1, "declined": 0}}
+    report = {"systems": {"ours": {"summary": summary}, "baseline": {"summary": {"by_form": {}}}}}
+    assert "| when | 2 | 1 / 0 | – |" in form_lines(report)

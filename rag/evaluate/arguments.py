@@ -28,6 +28,11 @@ def add_eval_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--written", action="store_true", help="also run every question through the written-answer path"
     )
+    p.add_argument(
+        "--v05",
+        action="store_true",
+        help="also run 0.5.0's readers (span copy with its gate, written why/how/what answers, no timeline)",
+    )
     p.add_argument("--extract", action="store_true", help="also run 0.5's fact reader (span copy)")
     p.add_argument("--calibrate", action="store_true", help="only measure the judge on the calibration set")
     p.add_argument("--calibration-set", help="labelled pairs (default eval/calibration.jsonl)")

@@ -23,6 +23,7 @@ class EvalItem:
     key_facts: list[list[str]]
     history: list[tuple[str, str]] | None = None
     evidence: list[str] | None = None  # the gold answer sentence(s), verbatim, where the set gives them
+    form: str | None = None  # what the question asks for (who, why, ordering, …), where the set says
 
     @property
     def answerable(self) -> bool:
@@ -64,6 +65,7 @@ def _item(d: Any) -> EvalItem:
         key_facts=facts,
         history=[(h[0], h[1]) for h in history] if history else None,
         evidence=_str_list(d["evidence"], "evidence") if d.get("evidence") is not None else None,
+        form=d["form"] if isinstance(d.get("form"), str) and d["form"].strip() else None,
     )
 
 

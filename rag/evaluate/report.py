@@ -16,8 +16,10 @@ from rag.evaluate.stages import stage_lines, stages_for
 
 HEADLINE = [
     ("answerable_correct", "answerable questions correct (key facts)"),
+    ("answerable_too_long", "answers with every key fact but too long to count (passage dumps)"),
     ("answerable_judged_correct", "answerable questions correct (judged equivalence)"),
     ("unanswerable_abstained", "unanswerable questions declined (abstention recall)"),
+    ("wrong_presented", "wrong answers presented as answers (answerable wrong + unanswerable answered)"),
     ("abstention_precision", "declines that were right to decline (abstention precision)"),
     ("answerable_abstained", "answerable questions declined"),
     ("faithfulness", "faithfulness (RAGAS: supported claims / claims, against cited passages)"),
@@ -106,6 +108,27 @@ def overlap_line(report: dict[str, Any]) -> str:
     )
 
 
+def form_lines(report: dict[str, Any]) -> list[str]:
+    """Answerable questions correct / declined by what they ask (who, why, ordering, …), where
+    the set gives each item's form."""
+    systems = report["systems"]
+    names = list(systems)
+    forms = sorted({f for s in systems.values() for f in s["summary"].get("by_form", {})})
+    if not forms:
+        return []
+    lines = ["## Answerable questions by form (correct / declined of n)", ""]
+    lines += ["| form | n | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
+    for f in forms:
+        cells = []
+        n = 0
+        for name in names:
+            bf = systems[name]["summary"].get("by_form", {}).get(f)
+            n = max(n, bf["n"] if bf else 0)
+            cells.append(f"{bf['correct']} / {bf['declined']}" if bf else "–")
+        lines.append(f"| {f} | {n} | " + " | ".join(cells) + " |")
+    return lines + [""]
+
+
 def to_markdown(report: dict[str, Any], plots: list[Path]) -> str:
     names = list(report["systems"])
     lines = [
@@ -123,7 +146,9 @@ def to_markdown(report: dict[str, Any], plots: list[Path]) -> str:
         "|---|" + "---|" * len(names),
     ]
     lines += [f"| {label} | " + " | ".join(vals) + " |" for label, vals in headline_rows(report)]
-    lines += [""] + [f"![{p.stem}]({p.name})" for p in plots] + [""] + stage_lines(report)
+    lines += (
+        [""] + [f"![{p.stem}]({p.name})" for p in plots] + [""] + form_lines(report) + stage_lines(report)
+    )
     lines += ["## Per question", ""]
     header, rows = _question_rows(report)
     lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]

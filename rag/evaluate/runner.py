@@ -27,7 +27,7 @@ from rag.evaluate.scoring import (
     summarise,
 )
 
-SYSTEMS = ("ours", "extract", "written", "baseline")
+SYSTEMS = ("ours", "v05", "extract", "written", "baseline")
 
 
 def answer_all(
@@ -38,7 +38,8 @@ def answer_all(
     done: dict[str, dict[str, Any]] | None = None,
     save: Callable[[list[dict[str, Any]]], None] | None = None,
 ):
-    """Every question through ``ask()`` (``extract``: with 0.5's span-copying fact reader;
+    """Every question through ``ask()`` (``v05``: with 0.5.0's readers; ``extract``: with 0.5's
+    span-copying fact reader;
     ``written``: with every answer written, as before the extractive path; ``baseline``: the
     plain LangChain chain); one scored row each.
 
@@ -60,6 +61,14 @@ def answer_all(
         system_settings = replace(settings, answer_mode=mode)
         if system == "extract":  # 0.5's fact reader: the model copies a span, a P(yes) gate
             system_settings = replace(system_settings, fact_reader="extract")
+        if system == "v05":  # 0.5.0's readers: span copy and gate, written answers, no timeline
+            system_settings = replace(
+                system_settings,
+                fact_reader="extract",
+                why_reader="write",
+                open_reader="write",
+                timeline_reader="off",
+            )
 
         def run(item: EvalItem):
             return ask(item.question, history=item.history, settings=system_settings)
@@ -219,7 +228,7 @@ def main(args) -> int:
             system["summary"] = summarise(system["per_question"])
     else:
         out_dir = Path(args.resume) if args.resume else out_dir or _stamp(settings)
-        extra = {"extract": args.extract, "written": args.written, "baseline": args.baseline}
+        extra = {"v05": args.v05, "extract": args.extract, "written": args.written, "baseline": args.baseline}
         names = ["ours", *(name for name, wanted in extra.items() if wanted)]
         for name in names:
             file = out_dir / _answers_file(name)
