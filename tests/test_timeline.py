@@ -270,9 +270,11 @@ class FakeIndex:
         from rag.types import Passage
 
         by_chunk = {e.chunk_id: e for e in self.all}
+        extra = getattr(self, "extra", {})
         return {
-            i: Passage(i, by_chunk[i].source, "T", None, by_chunk[i].sentence, 0, 99, doc_id=i[0])
-            for i in ids
+            i: extra.get(i)
+            or Passage(i, by_chunk[i].source, "T", None, by_chunk[i].sentence, 0, 99, doc_id=i[0])
+            for i in ids  # noqa: E501
         }
 
 
@@ -414,3 +416,25 @@ def test_two_year_less_dates_of_one_article_are_ordered_within_it():
     assert "undated" in a.text  # the steps still say no year is given
     other = _event("z", 60, "The army pushed IS out of Abu Kamal on November 8th.", "November 8th", None)
     assert "can't be put in order" in _ask("Which came first, Abu Kamal or al-Qaim?", [other, QAIM]).text
+
+
+def test_a_side_no_article_dates_is_named_as_undated_not_left_out():
+    from rag.answer.timeline import TimelineReader
+    from rag.types import Answer, Passage
+
+    text = "Troops advanced west. The operation to take back Rawa lasted five hours."
+    rawa = Passage("rawa-chunk", "r.txt", "T", None, text, 400, 400 + len(text), doc_id="r")
+    index = FakeIndex([HAWIJA])
+    index.extra = {rawa.chunk_id: rawa}
+    question = "Which town changed hands first, Rawa or Hawija?"
+    a = TimelineReader(index.events, index.passages).run(Answer(question, "", False), question, [rawa])
+    lines = a.text.splitlines()
+    assert lines[0] == "The articles date Hawija, but give no date for Rawa to order it by:"
+    assert "2017-10-05" in lines[1] and "Hawija" in lines[1]
+    assert lines[2].startswith("undated (the articles give no date for it)") and "five hours" in lines[2]
+    assert a.checks[1].text == "The operation to take back Rawa lasted five hours."
+    assert a.citations[1].start == 422  # the sentence's own offsets, for the highlight
+    # A question about one place only is not padded with undated sentences.
+    only = "Which came first, Hawija or the fall of Mosul?"
+    b = TimelineReader(index.events, index.passages).run(Answer(only, "", False), only, [rawa])
+    assert "Rawa" not in b.text

@@ -14,6 +14,7 @@ from datetime import date
 from rag.answer.citations import CitationNumberer
 from rag.text.chronology import Chronology, chronology
 from rag.text.question import Question, alias_tokens, analyse
+from rag.text.sentences import split_sentences
 from rag.text.tokens import tokenize
 from rag.text.when import expressions, month_day, resolve
 from rag.text.wordlists import word_list
@@ -28,7 +29,7 @@ _EXPLICIT = ("a full date", "a month and year", "a year")
 def shown(e: Event, alone: bool = True) -> str:
     """The date, the expression as the article writes it, and how it was resolved."""
     if e.first is None:
-        return f"undated (“{e.expression}”: {e.how})"
+        return f"undated (“{e.expression}”: {e.how})" if e.expression else f"undated ({e.how})"
     if e.how in _EXPLICIT:
         return e.shown_date if alone else f"{e.shown_date} (“{e.expression}”)"
     return f"{e.shown_date} (“{e.expression}”: {e.how})"
@@ -39,7 +40,11 @@ def _subject_terms(subject: str) -> set[str]:
 
 
 def _mentions(e: Event, terms: set[str]) -> bool:
-    return bool(terms) and terms <= set(tokenize(e.sentence)) | alias_tokens(e.sentence)
+    return _mentions_text(e.sentence, terms)
+
+
+def _mentions_text(text: str, terms: set[str]) -> bool:
+    return bool(terms) and terms <= set(tokenize(text)) | alias_tokens(text)
 
 
 class TimelineReader:
@@ -59,11 +64,17 @@ class TimelineReader:
         inside = self._inside(found)
         by_subject = {}
         demonyms = set(word_list("demonyms"))
+        undated: dict[str, Event] = {}
         for s in (s for s in q.subjects if _subject_terms(s) and s not in demonyms):
             # Its paragraph names it ("the city"), or the sentence does.
             named = self.events(about=s) + [e for e in inside if _mentions(e, _subject_terms(s))]
             if named:  # "Walk me through" is no subject
                 by_subject[s] = list({_key(e): e for e in named}.values())
+            elif (said := _undated_sentence(found, q, _subject_terms(s))) is not None:
+                undated[s] = said  # named by a retrieved sentence that gives no date
+        if by_subject and undated and kind in ("order", "as_of"):
+            # "Which came first, Rawa or Hawija?" with no date for Rawa: say so, don't drop it.
+            by_subject.update({s: [e] for s, e in undated.items()})
         subjects = list(by_subject)
         if len(subjects) >= 2 and kind in ("order", "as_of"):
             return self._compare(answer, q, kind, by_subject)
@@ -154,6 +165,23 @@ class TimelineReader:
             path="timeline", chosen=[c.text for c in checks], span=answer.text, gate_passed=True
         )
         return answer
+
+
+def _undated_sentence(found: list[Passage], q: Question, subject: set[str]) -> Event | None:
+    """The retrieved sentence that names the subject and shares most of the question's words,
+    as an undated step: the articles tell of it without a date."""
+    best: tuple[int, Event] | None = None
+    for p in found:
+        for a, b in split_sentences(p.text):
+            text = p.text[a:b]
+            if not _mentions_text(text, subject):
+                continue
+            score = len(q.terms & set(tokenize(text)))
+            if best is None or score > best[0]:
+                event = Event(p.doc_id, text, p.start + a, p.start + b, "", 0, 0, "event", None, None,
+                              "none", "the articles give no date for it", chunk_id=p.chunk_id)  # fmt: skip
+                best = (score, event)
+    return best[1] if best else None
 
 
 def _key(e: Event) -> tuple[str, int, int]:
