@@ -58,6 +58,25 @@ def test_question_forms():
     assert question_form("Did al-Abadi declare victory?") == "yes_no"
     assert question_form("Toward which part of Iraq was the offensive directed?") == "where"
     assert question_form("Whose spokesman announced it?") == "who"
+    # A preposition before "when" still asks for a date.
+    assert question_form("By when did he expect Iraq to be freed?") == "when"
+    assert question_form("Until when did ISIS hold Mosul?") == "when"
+    assert analyse("Since when has ISIS held Rawa?").wants == "date"
+    assert question_form("On which day in July did Iraqi forces take back Mosul?") == "when"
+    assert question_form("What was the calendar date when the compound was destroyed?") == "when"
+    assert question_form("What was the date of the article?") == "when"
+    assert question_form("What was the population of Mosul?") == "how_many"
+
+
+def test_a_question_that_asks_for_the_day_and_a_text_that_gives_one():
+    from rag.text.question import asks_for_day
+    from rag.text.when import gives_day
+
+    assert asks_for_day("On what exact date was Raqqa captured?")
+    assert asks_for_day("On which day in July was Mosul retaken?")
+    assert not asks_for_day("When was Raqqa captured?") and not asks_for_day("In what month did it fall?")
+    assert gives_day("Oct. 5") and gives_day("on November 3rd") and gives_day("on Thursday")
+    assert not gives_day("October") and not gives_day("in July 2017") and not gives_day("2016")
 
 
 def test_a_span_must_be_in_a_sentence_after_normalising_quotes_and_spaces():

@@ -296,3 +296,34 @@ def test_an_ordering_question_is_answered_from_the_timeline_not_split_or_drafted
     _, answer = _run(pipe, "Which came first, the fall of Hawija, or the fall of Mosul?")
     assert answer.text.splitlines()[0] == "Mosul came first, then Hawija:"
     assert answer.trace["path"] == "timeline" and len(answer.citations) == 2
+
+
+@pytest.mark.parametrize(
+    ("question", "span", "declined"),
+    [
+        ("On what exact date did the militias take Hawija?", "Oct", True),  # a month: no answer
+        ("On which day in October did the militias take Hawija?", "Oct", True),
+        ("On what exact date did the militias take Hawija?", "Oct. 5", False),
+        ("When did the militias take Hawija?", "Oct", False),  # a month answers a plain when
+    ],
+)
+def test_a_month_is_no_answer_when_the_question_asks_for_the_day(question, span, declined):
+    from rag.answer.extractive import SpanAnswerer
+    from rag.answer.extractor import SpanExtractor
+
+    class Always:
+        def run(self, question, ev, answer):
+            return 0.9
+
+    reply = json.dumps({"answerable": True, "sentence": 1, "answer": span})
+    pipeline = _pipeline([])
+    extractor = SpanExtractor(lambda schema: FakeListChatModel(responses=[reply] * 3))
+    pipeline.span_answerer = SpanAnswerer(extractor, Always(), RelevanceCheck())
+    _, answer = _run(pipeline, question)
+    assert answer.answerable is not declined
+    if declined:  # the sentence is still shown, for what it does give
+        assert answer.text.startswith("No article gives the exact date; the closest it comes: “")
+        assert answer.kind == "quote" and [c.status for c in answer.checks] == ["dropped", "closest"]
+        assert answer.citations[0].quote in answer.text
+    else:
+        assert answer.text == f"{span} [1]."

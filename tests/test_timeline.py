@@ -378,6 +378,9 @@ def test_how_things_stand_is_given_per_article_by_publication_date_latest_last()
         ("Which took longer to capture, Hawija or Rawa?", None),
         ("What happened in Rawa?", None),
         ("Is ISIS a threat?", None),
+        # A wh-question that says "had … already" asks for its answer, not whether it had happened.
+        ("What gains had the army already made before the offensive?", None),
+        ("Which towns had the militias already taken?", None),
     ],
 )
 def test_questions_about_order_and_standing_are_told_apart(question, kind):
@@ -438,3 +441,14 @@ def test_a_side_no_article_dates_is_named_as_undated_not_left_out():
     only = "Which came first, Hawija or the fall of Mosul?"
     b = TimelineReader(index.events, index.passages).run(Answer(only, "", False), only, [rawa])
     assert "Rawa" not in b.text
+
+
+def test_a_demonym_is_no_subject_to_set_articles_side_by_side():
+    from rag.answer.as_of import AsOfReader
+    from rag.types import Answer, Passage
+
+    found = [
+        Passage("a", "a.txt", "A", "2017-10-10", "Iraqi troops took the dam.", 0, 26, doc_id="a"),
+        Passage("b", "b.txt", "B", "2017-10-26", "Iraqi troops reached the border.", 0, 32, doc_id="b"),
+    ]
+    assert AsOfReader().run(Answer("q", "", False), "Are Iraqi troops still advancing?", found) is None

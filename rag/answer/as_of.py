@@ -10,6 +10,7 @@ from rag.answer.timeline import _as_written
 from rag.text.question import alias_tokens, analyse
 from rag.text.sentences import split_sentences
 from rag.text.tokens import tokenize
+from rag.text.wordlists import word_list
 from rag.types import Answer, EvidenceSentence, Passage, SentenceCheck
 
 
@@ -34,9 +35,11 @@ class AsOfReader:
 
     def run(self, answer: Answer, question: str, found: list[Passage]) -> Answer | None:
         q = analyse(question)
-        if not q.subjects:
+        demonyms = set(word_list("demonyms"))  # "Iraqi troops": Iraqi is no subject
+        subjects = [s for s in q.subjects if s not in demonyms]
+        if not subjects:
             return None
-        subject = q.subjects[0]
+        subject = subjects[0]
         subject_terms = {t for t in tokenize(subject) if len(t) >= 3} | alias_tokens(subject)
         said = list(_candidates(found, subject_terms, set(q.terms)).values())
         if len(said) < 2 or len({b[2].date for b in said}) < 2:

@@ -86,3 +86,19 @@ def closest_decline(answer: Answer, question: Question, evidence: list[EvidenceS
     answer.kind, answer.answerable = "quote", False
     answer.checks.append(SentenceCheck(closest.text, [n], "closest", "the closest passage; not an answer"))
     return answer
+
+
+def inexact_decline(answer: Answer) -> Answer:
+    """A day was asked for and the chosen sentence gives only a month or a year: not an answer,
+    but the sentence is shown for what it does give."""
+    if not answer.citations:
+        return decline(answer, "No article gives the exact date.")
+    c = answer.citations[0]
+    answer.citations = answer.citations[:1]
+    answer.text = f"No article gives the exact date; the closest it comes: “{c.quote}” [{c.number}]."
+    answer.kind, answer.answerable = "quote", False
+    answer.checks = [
+        SentenceCheck("(no answer)", [], "dropped", "a day was asked for; the sentence gives no day"),
+        SentenceCheck(c.quote, [c.number], "closest", "the closest passage; not an answer"),
+    ]
+    return answer

@@ -25,6 +25,7 @@ from rag.answer.compose import (
     closest_decline,
     compose_answer,
     decline,
+    inexact_decline,
     quote_answer,
 )
 from rag.answer.decomposer import keeps_its_words, merge_answers, refers_back, split_question, with_subject
@@ -38,8 +39,9 @@ from rag.answer.verification import DraftVerification
 from rag.answer.verifier import Verifier
 from rag.text.chronology import chronology, has_reference_date
 from rag.text.markers import renumber
-from rag.text.question import FACT_FORMS, SPAN_FORMS, analyse
+from rag.text.question import FACT_FORMS, SPAN_FORMS, analyse, asks_for_day
 from rag.text.tokens import unreadable_reason
+from rag.text.when import gives_day
 from rag.types import Answer, EvidenceSentence, History, Passage, Turn
 
 
@@ -170,6 +172,9 @@ class RagPipeline:
             yield StreamEvent("status", "Finding the sentence that answers…")
             settled = self.span_answerer.run(answer, q, evidence)
             clock.lap("extract")
+            day_asked = q.wants == "date" and asks_for_day(standalone)
+            if settled is not None and answer.answerable and day_asked and not gives_day(answer.text):
+                inexact_decline(answer)  # "July" for "on which day in July?": no answer
             if settled is not None:
                 yield StreamEvent("sentence", answer.text)  # one piece: it is verified as a whole
                 yield clock.done(answer)

@@ -14,7 +14,9 @@ _PATTERNS: list[tuple[Chronology, re.Pattern[str]]] = [
     (
         "as_of",
         re.compile(
-            r"(^\W*(had|has|have|was|were|did)\b|\bhad\b).*"
+            # "had" opens the main clause: first, or after a leading clause ("When the article
+            # came out, had …"); "What gains had troops already made?" asks for the gains.
+            r"(^\W*(had|has|have|was|were|did)\b|,\s*had\b).*"
             r"\b(yet|already|by then|by the time|at the time|as of|"
             r"when (the|this|that|these) articles? (was|were) (written|published)|"
             rf"by (the (end|start|middle) of )?((early|late|mid-?)\s*)?({MONTH_PATTERN}|(19|20)\d\d)\b)",

@@ -34,7 +34,14 @@ def _which(nouns: str) -> re.Pattern[str]:
 
 
 _FORMS: list[tuple[Form, re.Pattern[str]]] = [
-    ("when", re.compile(r"^\W*(when\b|(on |in |by )?what (date|day|year|month|time)\b|since when)", re.I)),
+    (
+        "when",
+        re.compile(
+            r"^\W*((by|until|till|since) )?when\b|^\W*(on |in |by )?(what|which) (exact |precise )?"
+            r"(date|day|year|month|time)\b|^\W*what (is|was) the (exact |precise |calendar )?date\b",
+            re.I,
+        ),
+    ),
     (
         "how_many",
         re.compile(
@@ -71,7 +78,18 @@ _FORMS: list[tuple[Form, re.Pattern[str]]] = [
     ("how", re.compile(r"^\W*how\b", re.I)),
 ]
 
-_WANTS_DATE = re.compile(r"^\s*(when\b|(on |in )?what (date|day|year|month)\b|since when)", re.I)
+_WANTS_DATE = re.compile(
+    r"^\s*((by|until|till|since) )?when\b|"
+    r"^\s*(on |in )?(what|which) (exact |precise )?(date|day|year|month)\b|"
+    r"^\s*what (is|was) the (exact |precise |calendar )?date\b",
+    re.I,
+)
+# Asks for the day itself, so a month or a year is no answer ("On what exact date …?").
+_WANTS_DAY = re.compile(
+    r"\b(exact|precise|calendar|specific) (date|day)\b|\b(what|which) (exact |precise )?(date|day)\b|"
+    r"\bday of the month\b",
+    re.I,
+)
 _POPULATION = re.compile(r"\bwhat (is|was) the population\b", re.I)
 _WANTS_NUMBER = re.compile(
     r"\bhow (many|much|long|far|old)\b|\bwhat (share|percentage|proportion|number)\b|"
@@ -187,3 +205,8 @@ def analyse(question: str) -> Question:
         terms=frozenset(t for t in tokens if t not in asking),
         tokens=tokens,
     )
+
+
+def asks_for_day(question: str) -> bool:
+    """Whether the question wants a calendar day, not a month or a year."""
+    return bool(_WANTS_DAY.search(question))

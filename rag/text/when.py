@@ -275,3 +275,9 @@ def month_day(text: str) -> tuple[int, int] | None:
         return None
     day = _DAY.search(text)
     return _month(text), int(day.group(1)) if day else 0
+
+
+def gives_day(text: str) -> bool:
+    """Whether the text names a day ("Oct. 5", "November 3rd", "on Thursday"), not only a
+    month or a year."""
+    return any(e.shape in ("full", "day_month", "weekday") for e in expressions(text))
