@@ -352,3 +352,28 @@ def test_a_passage_dump_is_not_a_correct_answer_and_wrong_answers_are_counted():
     assert summary["by_form"] == {"when": {"n": 2, "correct": 1, "declined": 0}}
     report = {"systems": {"ours": {"summary": summary}, "baseline": {"summary": {"by_form": {}}}}}
     assert "| when | 2 | 1 / 0 | – |" in form_lines(report)
+
+
+def test_the_v05_system_answers_with_0_5s_readers_and_no_timeline(base_settings, monkeypatch):
+    import rag.factory
+    from rag.evaluate.items import EvalItem
+    from rag.evaluate.runner import answer_all
+
+    seen = []
+
+    def fake_ask(question, history=None, settings=None):
+        seen.append(settings)
+        return Answer(question=question, text="The articles don't say.", answerable=False, kind="abstain")
+
+    monkeypatch.setattr(rag.factory, "ask", fake_ask)
+    items = [EvalItem("q1", "Which came first, Rawa or Hawija?", "unanswerable", [], "", [])]
+    answer_all(items, base_settings, system="v05", progress=False)
+    answer_all(items, base_settings, system="ours", progress=False)
+    old, ours = seen
+    assert (old.fact_reader, old.why_reader, old.open_reader, old.timeline_reader) == (
+        "extract",
+        "write",
+        "write",
+        "off",
+    )
+    assert (ours.fact_reader, ours.timeline_reader) == ("choice", "events")

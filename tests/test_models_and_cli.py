@@ -190,6 +190,7 @@ def test_doctor_reports_unreachable_chroma_server(tmp_path):
         (["search", "x"], {"RAG_COLLECTION": "bad name!"}, "RAG_COLLECTION must be"),
         (["ask", "x"], {"RAG_N_CTX": "64"}, "RAG_N_CTX must be between 2048 and 32768"),
         (["ask", "x"], {"RAG_THREADS": "-2"}, "RAG_THREADS must be between 1"),
+        (["ask", "x"], {"RAG_TIMELINE_READER": "on"}, "RAG_TIMELINE_READER must be one of events, off"),
         (["ingest"], {"RAG_MAX_FILE_MB": "big"}, "RAG_MAX_FILE_MB must be a number"),
         (["search", "x", "--date-from", "abc"], {}, "argument --date-from: must be a date like 2017-10-26"),
         (["search", "x", "--date-to", "2017-13-01"], {}, "argument --date-to: must be a date"),
