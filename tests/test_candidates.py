@@ -50,6 +50,13 @@ def test_candidates_are_never_the_questions_own_words():
     assert "Javad Talibawi" not in texts(PMF, "Who did Javad Talibawi speak for?")
     assert "Rawa" not in texts(COUNTS, "Where near Rawa did they go?")
     assert "Shortly" not in texts(PMF, "Who announced it?")  # a capital only because it starts
+    near = "Near the border of Iraq, the Syrian Army pushed IS out of Abu Kamal on November 8th."
+    assert "Near" not in texts(near, "Who pushed IS out?") and "Syrian Army" in texts(
+        near, "Who pushed IS out?"
+    )
+    # A kept caption's label is no name; its credit is.
+    caption = "Photo caption (Ronald Shaw): Kurdish fighters stand near the dam."
+    assert texts(caption, "Who is credited for the image?")[:1] == ["Ronald Shaw"]
 
 
 def _ev(
