@@ -226,6 +226,9 @@ def main(args) -> int:
             for row in system["per_question"]:  # with today's fact checks
                 row["grounding"] = grounding_score(row["answer"], row["citations"])
             system["summary"] = summarise(system["per_question"])
+            if judge is None and any("judged" in r for r in system["per_question"]):
+                # Reported again without a judge: the verdicts the rows already carry still count.
+                system["summary"].update(judged_summary(system["per_question"]))
     else:
         out_dir = Path(args.resume) if args.resume else out_dir or _stamp(settings)
         extra = {"v05": args.v05, "extract": args.extract, "written": args.written, "baseline": args.baseline}
