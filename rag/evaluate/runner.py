@@ -249,6 +249,9 @@ def main(args) -> int:
             write_json(file, systems[name])
 
     calibration = None
+    if judge is None and args.rejudge and (out_dir / "calibration.json").is_file():
+        # Reported again without a judge: the judge's calibration of that run still stands.
+        calibration = json.loads((out_dir / "calibration.json").read_text())
     if judge is not None:
         t = time.perf_counter()
         calibration = run_calibration(judge, cal_path, out_dir, args.calibration_sample)
