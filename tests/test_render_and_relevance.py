@@ -102,7 +102,14 @@ def test_eval_tab_lists_own_runs_newest_first_then_the_shipped_reports(base_sett
 
     settings = replace(base_settings, data_dir=tmp_path)
     shipped = report_choices(settings)  # a fresh data folder: the shipped reports only
-    assert [r.folder.name for r in shipped] == ["eval", "heldout3-first-run", "heldout2", "heldout-first-run"]
+    assert [r.folder.name for r in shipped] == [
+        "eval",
+        "heldout4-first-run",
+        "heldout5-first-run",
+        "heldout3-first-run",
+        "heldout2",
+        "heldout-first-run",
+    ]
     text, plots = show_report(shipped[0])
     assert (
         text.startswith("**Shipped report**")
@@ -119,7 +126,7 @@ def test_eval_tab_lists_own_runs_newest_first_then_the_shipped_reports(base_sett
         os.utime(run, (stamp, stamp))
     (settings.reports_dir / "empty-run").mkdir()  # a run stopped before its report: not listed
     refs = report_choices(settings)
-    assert [r.folder.name for r in refs[:2]] == ["aa-newer", "zz-older"] and len(refs) == 6
+    assert [r.folder.name for r in refs[:2]] == ["aa-newer", "zz-older"] and len(refs) == 2 + len(shipped)
     text, plots = show_report(refs[0])
     assert text.startswith("Your run `aa-newer`") and "![" not in text
     assert plots == [str(settings.reports_dir / "aa-newer" / "headline.png")]
