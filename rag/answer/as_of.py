@@ -6,11 +6,10 @@ and cited; the model is not asked."""
 from __future__ import annotations
 
 from rag.answer.citations import CitationNumberer
-from rag.answer.timeline import _as_written
+from rag.answer.timeline import _as_written, named_subjects
 from rag.text.question import alias_tokens, analyse
 from rag.text.sentences import split_sentences
 from rag.text.tokens import tokenize
-from rag.text.wordlists import word_list
 from rag.types import Answer, EvidenceSentence, Passage, SentenceCheck
 
 
@@ -35,8 +34,7 @@ class AsOfReader:
 
     def run(self, answer: Answer, question: str, found: list[Passage]) -> Answer | None:
         q = analyse(question)
-        demonyms = set(word_list("demonyms"))  # "Iraqi troops": Iraqi is no subject
-        subjects = [s for s in q.subjects if s not in demonyms]
+        subjects = named_subjects(q)
         if not subjects:
             return None
         subject = subjects[0]

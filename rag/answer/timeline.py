@@ -47,6 +47,12 @@ def _mentions_text(text: str, terms: set[str]) -> bool:
     return bool(terms) and terms <= set(tokenize(text)) | alias_tokens(text)
 
 
+def named_subjects(q: Question) -> list[str]:
+    """The question's subjects that name one thing ("Iraqi troops": Iraqi names no one thing)."""
+    demonyms = set(word_list("demonyms"))
+    return [s for s in q.subjects if _subject_terms(s) and s not in demonyms]
+
+
 class TimelineReader:
     """Configuration in ``__init__``; ``run(answer, question, passages)`` fills the answer from
     the events, or returns None when the question is not about order or no event fits."""
@@ -63,9 +69,8 @@ class TimelineReader:
         q = analyse(question)
         inside = self._inside(found)
         by_subject = {}
-        demonyms = set(word_list("demonyms"))
         undated: dict[str, Event] = {}
-        for s in (s for s in q.subjects if _subject_terms(s) and s not in demonyms):
+        for s in named_subjects(q):
             # Its paragraph names it ("the city"), or the sentence does.
             named = self.events(about=s) + [e for e in inside if _mentions(e, _subject_terms(s))]
             if named:  # "Walk me through" is no subject
