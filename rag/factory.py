@@ -55,6 +55,7 @@ def build_pipeline(
             min_relevance=settings.min_relevance,
         )
         span_answerer = fact_reader(settings, span_answerer, llm)
+    from rag.answer.event_match import EventMatcher
     from rag.answer.timeline import TimelineReader
 
     retriever = HybridRetriever(settings, embeddings=embeddings)
@@ -71,7 +72,12 @@ def build_pipeline(
         span_answerer=span_answerer,
         why_reader=why_reader(settings, llm),
         open_reader=open_reader(settings),
-        timeline=TimelineReader(retriever.events, retriever.by_ids)
+        timeline=TimelineReader(
+            retriever.events,
+            retriever.by_ids,
+            matcher=EventMatcher(embeddings, settings.timeline_match),
+            search=partial(retriever.run, k=top_k or settings.top_k),
+        )
         if settings.timeline_reader == "events"
         else None,
     )

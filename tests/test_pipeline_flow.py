@@ -294,7 +294,7 @@ def test_an_ordering_question_is_answered_from_the_timeline_not_split_or_drafted
     pipe.timeline = TimelineReader(index.events, index.passages)
     # "…, or …" would be split into two questions; an ordering question is answered as one.
     _, answer = _run(pipe, "Which came first, the fall of Hawija, or the fall of Mosul?")
-    assert answer.text.splitlines()[0] == "Mosul came first, then Hawija:"
+    assert answer.text.splitlines()[0] == "The fall of Mosul came first, then the fall of Hawija:"
     assert answer.trace["path"] == "timeline" and len(answer.citations) == 2
 
 

@@ -289,15 +289,15 @@ def _ask(question: str, events: list[Event]):
 def test_which_came_first_orders_the_dated_steps_each_cited():
     a = _ask("Which came first, the fall of Mosul or the fall of Hawija?", [HAWIJA, MOSUL, QAIM])
     lines = a.text.splitlines()
-    assert lines[0] == "Mosul came first, then Hawija:"
+    assert lines[0] == "The fall of Mosul came first, then the fall of Hawija:"
     assert "Mosul" in lines[1] and "[1]" in lines[1] and "Hawija" in lines[2] and "[2]" in lines[2]
     assert [c.quote for c in a.citations] == [MOSUL.sentence, HAWIJA.sentence]
 
 
 def test_an_undated_side_is_never_placed_by_a_neighbours_date():
     a = _ask("Did Hawija fall before al-Qaim?", [HAWIJA, QAIM])
-    assert a.text.startswith("The articles date Hawija, but give no date for al-Qaim")
-    assert "undated (“November 3rd”" in a.text and "2017-11" not in a.text
+    assert a.text.startswith("The articles date Hawija fall, but give no date for al-Qaim")
+    assert "November 3rd (no year given)" in a.text and "2017-11" not in a.text
 
 
 def test_what_happened_to_lists_its_events_in_date_order_undated_last():
@@ -305,8 +305,8 @@ def test_what_happened_to_lists_its_events_in_date_order_undated_last():
     undated = _event("e", 5, "Mosul voted on Thursday.", "Thursday", None)
     a = _ask("What happened to Mosul?", [undated, later, MOSUL, HAWIJA])
     steps = a.text.splitlines()[1:]
-    assert [s.split(":")[0] for s in steps[:2]] == ["2017-07-10", "2018-01-03"]
-    assert steps[2].startswith("undated") and len(steps) == 3
+    assert [s.split(":")[0] for s in steps[:2]] == ["July 10, 2017", "Jan. 3, 2018"]  # as written
+    assert steps[2].startswith("Thursday (no year given)") and len(steps) == 3
     assert all(c.status == "quoted" for c in a.checks) and len(a.citations) == 3
 
 
@@ -416,7 +416,7 @@ def test_two_year_less_dates_of_one_article_are_ordered_within_it():
     kamal = _event("b", 60, "The army pushed IS out of Abu Kamal on November 8th.", "November 8th", None)
     a = _ask("Which town changed hands first, Abu Kamal or al-Qaim?", [kamal, QAIM])
     assert a.text.splitlines()[0].startswith("al-Qaim came first, then Abu Kamal (one article")
-    assert "undated" in a.text  # the steps still say no year is given
+    assert a.text.count("(no year given)") == 2  # the steps still say no year is given
     other = _event("z", 60, "The army pushed IS out of Abu Kamal on November 8th.", "November 8th", None)
     assert "can't be put in order" in _ask("Which came first, Abu Kamal or al-Qaim?", [other, QAIM]).text
 
@@ -433,8 +433,8 @@ def test_a_side_no_article_dates_is_named_as_undated_not_left_out():
     a = TimelineReader(index.events, index.passages).run(Answer(question, "", False), question, [rawa])
     lines = a.text.splitlines()
     assert lines[0] == "The articles date Hawija, but give no date for Rawa to order it by:"
-    assert "2017-10-05" in lines[1] and "Hawija" in lines[1]
-    assert lines[2].startswith("undated (the articles give no date for it)") and "five hours" in lines[2]
+    assert "Oct. 5, 2017" in lines[1] and "Hawija" in lines[1]
+    assert lines[2].startswith("undated:") and "five hours" in lines[2]
     assert a.checks[1].text == "The operation to take back Rawa lasted five hours."
     assert a.citations[1].start == 422  # the sentence's own offsets, for the highlight
     # A question about one place only is not padded with undated sentences.
@@ -452,3 +452,18 @@ def test_a_demonym_is_no_subject_to_set_articles_side_by_side():
         Passage("b", "b.txt", "B", "2017-10-26", "Iraqi troops reached the border.", 0, 32, doc_id="b"),
     ]
     assert AsOfReader().run(Answer("q", "", False), "Are Iraqi troops still advancing?", found) is None
+
+
+def test_each_named_place_gets_its_own_step_and_two_parts_never_share_one():
+    a = _ask("Can you put the fall of Hawija, al-Qaim and Mosul into sequence for me?", [HAWIJA, MOSUL, QAIM])
+    lines = a.text.splitlines()
+    assert lines[0] == "In date order, the articles say:"  # no "first" asked: a timeline of the three
+    assert [c.quote for c in a.citations] == [MOSUL.sentence, HAWIJA.sentence, QAIM.sentence]
+    both = _ask("Put these in order: forces retook Hawija, and forces retook it again", [HAWIJA, MOSUL])
+    assert len({c.quote for c in both.citations}) == len(both.citations)
+
+
+def test_a_part_no_sentence_tells_of_is_named_as_missing():
+    a = _ask("Which came first: the fall of Hawija, or the treaty of Zed?", [HAWIJA, MOSUL])
+    assert "The articles don't tell of the treaty of Zed." in a.text
+    assert [c.quote for c in a.citations] == [HAWIJA.sentence]

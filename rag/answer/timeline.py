@@ -1,8 +1,9 @@
 """Ordering, "what happened to X" and "had X happened yet" questions, answered from the dated
-events the index keeps (``rag.ingest.events``), not by the model: each step is a sentence of
-an article, quoted and cited, in date order, with its date as the article gives it and how it
-was resolved. An event whose date no article gives is listed as undated, never placed by a
-neighbour's date; a comparison with an undated side says the articles can't order it.
+events the index keeps (``rag.ingest.events``), not by the model: each step is a clause of an
+article, quoted and cited, in date order, with its date as the article gives it and how it was
+resolved. Each event the question names is matched by what happened (``EventMatcher``), not
+only by the place it mentions. An event whose date no article gives is listed as undated, never
+placed by a neighbour's date; a comparison with an undated side says the articles can't order it.
 """
 
 from __future__ import annotations
@@ -12,55 +13,62 @@ from collections.abc import Callable
 from datetime import date
 
 from rag.answer.citations import CitationNumberer
-from rag.text.chronology import Chronology, chronology
-from rag.text.question import Question, alias_tokens, analyse
-from rag.text.sentences import split_sentences
-from rag.text.tokens import tokenize
-from rag.text.when import expressions, month_day, resolve
+from rag.answer.event_match import EventMatcher, Step, event_words, mentions, subject_terms, undated_sentences
+from rag.answer.event_order import calendar, overlap, year_less_order
+from rag.text.chronology import chronology
+from rag.text.event_parts import event_parts
+from rag.text.question import Question, analyse
+from rag.text.when import expressions, resolve
 from rag.text.wordlists import word_list
 from rag.types import Answer, Event, EvidenceSentence, Passage, SentenceCheck
 
 EventSource = Callable[..., list[Event]]  # the catalog's events(about=, doc_ids=, kinds=)
 PassageSource = Callable[[list[str]], dict[str, Passage]]  # chunk ids -> passages
+Search = Callable[[str], list[Passage]]  # a description -> the passages retrieved for it
 
 _EXPLICIT = ("a full date", "a month and year", "a year")
+_ANAPHOR = re.compile(rf"\bthe ({'|'.join(word_list('anaphors'))})\b", re.I)  # "the city"
+_SHORT_NAME = 8  # words: a longer description is not repeated in the lead
+# "Which fell first", "before or after": asks which came first, not for a timeline.
+_ASKS_FIRST = re.compile(r"\b(first|earlier|sooner|later|before|after|prior to)\b", re.I)
 
 
-def shown(e: Event, alone: bool = True) -> str:
-    """The date, the expression as the article writes it, and how it was resolved."""
+def shown(e: Event) -> str:
+    """The date as the article gives it, and how it was resolved when the text doesn't say."""
     if e.first is None:
-        return f"undated (“{e.expression}”: {e.how})" if e.expression else f"undated ({e.how})"
+        if not e.expression:
+            return f"undated, in an article of {e.published}" if e.published else "undated"
+        return f"{e.expression} ({e.how.split(' (')[0]})"
     if e.how in _EXPLICIT:
-        return e.shown_date if alone else f"{e.shown_date} (“{e.expression}”)"
-    return f"{e.shown_date} (“{e.expression}”: {e.how})"
-
-
-def _subject_terms(subject: str) -> set[str]:
-    return {t for t in tokenize(subject) if len(t) >= 3} | alias_tokens(subject)
-
-
-def _mentions(e: Event, terms: set[str]) -> bool:
-    return _mentions_text(e.sentence, terms)
-
-
-def _mentions_text(text: str, terms: set[str]) -> bool:
-    return bool(terms) and terms <= set(tokenize(text)) | alias_tokens(text)
+        return e.expression
+    if e.how.startswith("no year written"):
+        return f"{e.expression} ({e.shown_date[:4]}, the article's year)"
+    return f"{e.shown_date} ({e.how})"
 
 
 def named_subjects(q: Question) -> list[str]:
     """The question's subjects that name one thing ("Iraqi troops": Iraqi names no one thing)."""
     demonyms = set(word_list("demonyms"))
-    return [s for s in q.subjects if _subject_terms(s) and s not in demonyms]
+    return [s for s in q.subjects if subject_terms(s) and s not in demonyms]
 
 
 class TimelineReader:
     """Configuration in ``__init__``; ``run(answer, question, passages)`` fills the answer from
     the events, or returns None when the question is not about order or no event fits."""
 
-    def __init__(self, events: EventSource, passages: PassageSource, limit: int = 8) -> None:
+    def __init__(
+        self,
+        events: EventSource,
+        passages: PassageSource,
+        limit: int = 5,
+        matcher: EventMatcher | None = None,
+        search: Search | None = None,
+    ) -> None:
         self.events = events
         self.passages = passages
         self.limit = limit
+        self.matcher = matcher or EventMatcher()
+        self.search = search  # each described event is also searched for on its own
 
     def run(self, answer: Answer, question: str, found: list[Passage]) -> Answer | None:
         kind = chronology(question)
@@ -68,32 +76,43 @@ class TimelineReader:
             return None
         q = analyse(question)
         inside = self._inside(found)
-        by_subject = {}
-        undated: dict[str, Event] = {}
-        for s in named_subjects(q):
-            # Its paragraph names it ("the city"), or the sentence does.
-            named = self.events(about=s) + [e for e in inside if _mentions(e, _subject_terms(s))]
-            if named:  # "Walk me through" is no subject
-                by_subject[s] = list({_key(e): e for e in named}.values())
-            elif (said := _undated_sentence(found, q, _subject_terms(s))) is not None:
-                undated[s] = said  # named by a retrieved sentence that gives no date
-        if by_subject and undated and kind in ("order", "as_of"):
-            # "Which came first, Rawa or Hawija?" with no date for Rawa: say so, don't drop it.
-            by_subject.update({s: [e] for s, e in undated.items()})
-        subjects = list(by_subject)
-        if len(subjects) >= 2 and kind in ("order", "as_of"):
-            return self._compare(answer, q, kind, by_subject)
-        steps = [e for es in by_subject.values() for e in es]
-        if kind == "order":  # what else the question describes ("the call for a push west")
-            described = self._on_topic(inside, q)
-            steps += described or ([] if steps else [e for e in inside if e.first])
-        if not steps:
+        parts = event_parts(question) if kind in ("order", "as_of") else None
+        subjects = named_subjects(q)
+        first = bool(_ASKS_FIRST.search(question))
+        if parts is not None:
+            taken: set[tuple[str, int]] = set()  # two parts are two events: each its own sentence
+            sides = [
+                (p, self._pick(d, inside, found, taken=taken))
+                for p, d in zip(parts.parts, parts.queries(), strict=True)
+            ]
+            return self._compare(answer, sides, before_after=parts.paired, asks_first=first)
+        if len(subjects) >= 2 and kind in ("order", "as_of"):  # "Put Hawija, al-Qaim and Rawa in order"
+            taken: set[tuple[str, int]] = set()
+            told = " ".join(event_words(question))  # "fall" of "the fall of Hawija, al-Qaim and Rawa"
+            names = [_as_written(s, q.text) for s in subjects]
+            sides = [
+                (n, self._pick(f"{told} {n}", inside, found, [s], taken))
+                for n, s in zip(names, subjects, strict=True)
+            ]
+            return self._compare(answer, sides, before_after=False, asks_first=first)
+        if kind == "since":  # "What became of Rawa, one of the last towns in Iraq?" is about Rawa
+            subjects = subjects[:1]
+        pool = self._pool(subjects, inside, found, undated=kind == "since")
+        if (span := _date_range(question)) is not None and kind != "as_of":  # "in the autumn of 2017"
+            pool = [e for e in pool if not e.first or (span[0] <= (e.last or "") and e.first <= span[1])]
+        if not subjects and kind == "order":  # "walk me through the campaign": what was found
+            pool = [e for e in inside if e.first]
+        ranked = self.matcher.run(q.text, pool)
+        if not ranked:
             return None
-        steps = _ordered(list({_key(e): e for e in steps}.values()))[: self.limit]
+        # The events that fit the question about as well as the best, not every one naming it.
+        steps = calendar(
+            [s for s in ranked[: self.limit] if s.score >= ranked[0].score - self.matcher.margin]
+        )
         reference = _reference_date(question) if kind == "as_of" else None
         lead = "In date order, the articles say:"
-        if reference is not None and (dated := [e for e in steps if e.last]):
-            before = [e for e in dated if date.fromisoformat(e.last) < reference]
+        if reference is not None and (dated := [s.event for s in steps if s.event.last]):
+            before = [e for e in dated if date.fromisoformat(e.last or "") < reference]
             lead = (
                 f"Yes: the articles date it before {reference:%b. %-d, %Y}:"
                 if before
@@ -111,127 +130,147 @@ class TimelineReader:
             if any(d == e.doc_id and s <= e.start and e.end <= t for d, s, t in spans)
         ]
 
-    def _on_topic(self, pool: list[Event], q: Question) -> list[Event]:
-        """Events sharing two of the question's words (one, for a question of two or fewer)."""
-        need = min(2, len(q.terms))
-        return [e for e in pool if e.first and len(q.terms & set(tokenize(e.sentence))) >= need]
+    def _pool(
+        self, subjects: list[str], inside: list[Event], found: list[Passage], undated: bool
+    ) -> list[Event]:
+        """The events naming any of the subjects (by their sentence or, for "the city", their
+        paragraph), and with ``undated`` the retrieved sentences naming them that no date dates."""
+        terms = [subject_terms(s) for s in subjects]
+        pool = [e for s in subjects for e in self.events(about=s)]
+        pool += inside
+        # Its sentence names a subject, or says "the city" in a paragraph that does.
+        pool = [
+            e
+            for e in pool
+            if not terms
+            or any(mentions(e.sentence, t) for t in terms)
+            or (_ANAPHOR.search(e.sentence) and e in pool[: len(pool) - len(inside)])
+        ]
+        pool = [e for e in {_key(e): e for e in pool}.values() if e.kind in ("event", "prediction")]
+        if undated:
+            for t in terms or [set()]:
+                pool += undated_sentences(found, pool, t)
+        return pool
+
+    def _pick(
+        self,
+        description: str,
+        inside: list[Event],
+        found: list[Passage],
+        subjects: list[str] | None = None,
+        taken: set[tuple[str, int]] | None = None,
+    ) -> Step | None:
+        """The sentence that best tells of the described event, or None when nothing does."""
+        subjects = subjects if subjects is not None else named_subjects(analyse(description))
+        if self.search is not None:
+            own = self.search(description)
+            found = found + [p for p in own if p.chunk_id not in {f.chunk_id for f in found}]
+            inside = self._inside(found)
+        pool = self._pool(subjects, inside, found, undated=True)
+        terms = {s: subject_terms(s) for s in subjects}
+        names = {  # "the city" of a sentence whose paragraph names the subject
+            i: next((s for s, t in terms.items() if not mentions(e.sentence, t)), "")
+            for i, e in enumerate(pool)
+            if subjects
+            and _ANAPHOR.search(e.sentence)
+            and not any(mentions(e.sentence, t) for t in terms.values())
+        }
+        ranked = self.matcher.run(description, pool, names)
+        taken = taken if taken is not None else set()
+        best = next((s for s in ranked if (s.event.doc_id, s.start) not in taken), None)
+        if best is None or best.fit < self.matcher.floor:
+            return None
+        taken.add((best.event.doc_id, best.start))
+        return best
 
     def _compare(
-        self, answer: Answer, q: Question, kind: Chronology, by_subject: dict[str, list[Event]]
-    ) -> Answer:
-        """Which of the named things came first: each one's best-matching event, in date order."""
-        picked = {s: _best(es, q, _subject_terms(s)) for s, es in by_subject.items()}
-        dated = {s: e for s, e in picked.items() if e.first}
-        undated = [s for s in picked if s not in dated]
-        order = sorted(dated, key=lambda s: (dated[s].first, dated[s].last))
-        names = [_as_written(s, q.text) for s in order]
-        if len(order) >= 2 and _overlap(dated[order[0]], dated[order[1]]):
+        self, answer: Answer, sides: list[tuple[str, Step | None]], before_after: bool, asks_first: bool
+    ) -> Answer | None:
+        """Which of the described events came first: each one's sentence, in date order (a
+        timeline of them when the question asks for no first)."""
+        got = {n: s for n, s in sides if s is not None}
+        if not got:
+            return None
+        named = {id(s): n for n, s in got.items()}
+        steps = calendar(list({(s.event.doc_id, s.start): s for s in got.values()}.values()))
+        dated = [s for s in steps if s.event.first]
+        rest = [s for s in steps if not s.event.first]
+        yearless = len(rest) >= 2 and year_less_order(rest) is not None
+        names = [_short(named.get(id(s), "")) for s in steps]
+        if not asks_first:
+            lead = "In date order, the articles say:"
+        elif len(dated) >= 2 and not rest and overlap(dated[0].event, dated[1].event):
             lead = f"The articles' dates don't tell {names[0]} and {names[1]} apart:"
-        elif len(order) >= 2:
-            lead = f"{names[0]} came first, then {', then '.join(names[1:])}:"
-        elif order:
-            missing = ", ".join(_as_written(s, q.text) for s in undated)
-            lead = f"The articles date {names[0]}, but give no date for {missing} to order it by:"
-        elif (within := _same_article_order([picked[s] for s in undated])) is not None:
-            # One article, no year anywhere: its dates share the year it doesn't give.
-            undated = [s for e in within for s in undated if picked[s] is e]
-            names = [_as_written(s, q.text) for s in undated]
-            then = ", then ".join(names[1:])
-            lead = f"{names[0]} came first, then {then} (one article gives both dates, without a year):"
+        elif (len(dated) >= 2 and not rest) or (not dated and yearless):
+            first = sides[0][1]
+            note = " (one article gives these dates, without a year)" if not dated else ""
+            if before_after and first is not None and len(steps) == 2:
+                lead = ("Before" if steps[0] is first else "After") + f"{note}:"
+            else:
+                lead = f"{names[0]} came first, then {', then '.join(names[1:])}{note}:"
+        elif dated:
+            later = _join(names[len(dated) :])
+            lead = f"The articles date {_join(names[: len(dated)])}, but give no date for {later}"
+            lead += " to order it by:" if not yearless else f" (one article puts {names[len(dated)]} first):"
         else:
             lead = "The articles give no date for either, so they can't be put in order:"
-        steps = [dated[s] for s in order] + [picked[s] for s in undated]
+        lead = re.sub(r"^the\b", "The", lead)  # not "Al-Qaim"
+        missing = [n for n, s in sides if s is None]
+        if missing:
+            lead += f"\nThe articles don't tell of {_join([_short(m) for m in missing])}."
         return self._compose(answer, lead, steps)
 
-    def _compose(self, answer: Answer, lead: str, steps: list[Event]) -> Answer:
-        held = self.passages(sorted({e.chunk_id for e in steps}))
+    def _compose(self, answer: Answer, lead: str, steps: list[Step]) -> Answer | None:
+        held = self.passages(sorted({s.event.chunk_id for s in steps}))
         numberer = CitationNumberer()
         lines, checks = [lead], []
-        # One step per sentence: a sentence with two dates ("retook Mosul in July, which was
-        # proclaimed the capital in 2014") is shown once, with both, where its first date sorts.
-        by_sentence: dict[tuple[str, int], list[Event]] = {}
-        for e in steps:
-            by_sentence.setdefault((e.doc_id, e.start), []).append(e)
-        for i, group in enumerate(by_sentence.values(), start=1):
-            e = group[0]
-            p = held.get(e.chunk_id)
+        for i, s in enumerate(steps, start=1):
+            p = held.get(s.event.chunk_id)
             if p is None:  # the passage went away between the two reads: leave the step out
                 continue
-            n = numberer.number(EvidenceSentence(i, e.sentence, p, e.start, e.end))
-            lines.append(f"{'; '.join(shown(g, len(group) == 1) for g in group)}: “{e.sentence}” [{n}]")
-            checks.append(SentenceCheck(e.sentence, [n], "quoted", f"a dated event ({e.precision})"))
+            n = numberer.number(EvidenceSentence(i, s.quote, p, s.start, s.end))
+            lines.append(f"{shown(s.event)}: “{s.quote}” [{n}]")
+            checks.append(SentenceCheck(s.quote, [n], "quoted", f"a dated event ({s.event.precision})"))
         if not checks:
-            return None  # type: ignore[return-value]
+            return None
         answer.text = "\n".join(lines)
         answer.citations = numberer.citations
         answer.checks = checks
         answer.kind, answer.answerable = "answer", True
         answer.trace.update(
-            path="timeline", chosen=[c.text for c in checks], span=answer.text, gate_passed=True
-        )
+            path="timeline", chosen=[c.text for c in checks], span=answer.text, gate_passed=True,
+            evidence=[c.text for c in checks],
+        )  # fmt: skip
         return answer
-
-
-def _undated_sentence(found: list[Passage], q: Question, subject: set[str]) -> Event | None:
-    """The retrieved sentence that names the subject and shares most of the question's words,
-    as an undated step: the articles tell of it without a date."""
-    best: tuple[int, Event] | None = None
-    for p in found:
-        for a, b in split_sentences(p.text):
-            text = p.text[a:b]
-            if not _mentions_text(text, subject):
-                continue
-            score = len(q.terms & set(tokenize(text)))
-            if best is None or score > best[0]:
-                event = Event(p.doc_id, text, p.start + a, p.start + b, "", 0, 0, "event", None, None,
-                              "none", "the articles give no date for it", chunk_id=p.chunk_id)  # fmt: skip
-                best = (score, event)
-    return best[1] if best else None
 
 
 def _key(e: Event) -> tuple[str, int, int]:
     return (e.doc_id, e.start, e.expr_start)
 
 
-def _ordered(events: list[Event]) -> list[Event]:
-    """Dated events by date, then the undated ones in text order."""
-    return sorted(events, key=lambda e: (e.first is None, e.first or "", e.last or "", e.doc_id, e.start))
+def _short(name: str) -> str:
+    return name if len(name.split()) <= _SHORT_NAME else "“" + " ".join(name.split()[:_SHORT_NAME]) + " …”"
 
 
-def _best(events: list[Event], q: Question, subject: set[str]) -> Event:
-    """The event that best fits the question: one whose sentence names the subject (not only
-    its paragraph), dated, sharing most of the question's words, earliest."""
-    return min(
-        events,
-        key=lambda e: (
-            not _mentions(e, subject),
-            e.first is None,
-            -len(q.terms & set(tokenize(e.sentence))),
-            e.first or "",
-        ),
-    )
-
-
-def _same_article_order(events: list[Event]) -> list[Event] | None:
-    """Year-less dates of one article ("November 3rd", "November 8th"), in calendar order; None
-    when they are in several articles, a date lacks a month, or two fall on the same day."""
-    if len(events) < 2 or len({e.doc_id for e in events}) > 1:
-        return None
-    keys = [month_day(e.expression) for e in events]
-    if None in keys or len(set(keys)) < len(keys):
-        return None
-    return [e for _, e in sorted(zip(keys, events, strict=True), key=lambda pair: pair[0])]
-
-
-def _overlap(a: Event, b: Event) -> bool:
-    return bool(a.first and b.first and a.last and b.last and a.first <= b.last and b.first <= a.last and
-                (a.precision != "day" or b.precision != "day"))  # fmt: skip
+def _join(names: list[str]) -> str:
+    if not names:
+        return ""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _as_written(subject: str, question: str) -> str:
     """A subject as the question spells it ("al-Qaim" for the key "al qaim")."""
     m = re.search(r"[\W_]+".join(map(re.escape, subject.split())), question, re.I)
     return m.group(0) if m else subject
+
+
+def _date_range(question: str) -> tuple[str, str] | None:
+    """The span of an explicit date in the question ("in the autumn of 2017": 2017), as ISO."""
+    for e in expressions(question):
+        r = resolve(e, None)
+        if r.first is not None and r.last is not None:
+            return r.first.isoformat(), r.last.isoformat()
+    return None
 
 
 def _reference_date(question: str) -> date | None:  # the date has_reference_date finds
