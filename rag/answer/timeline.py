@@ -38,7 +38,8 @@ def shown(e: Event) -> str:
     if e.first is None:
         if not e.expression:
             return f"undated, in an article of {e.published}" if e.published else "undated"
-        return f"{e.expression} ({e.how.split(' (')[0]})"
+        why = "no publication date" if "no publication date" in e.how else e.how.split(" (")[0]
+        return f"{e.expression} ({why})"
     if e.how in _EXPLICIT:
         return e.expression
     if e.how.startswith("no year written"):
