@@ -31,7 +31,7 @@ _CLAUSE_BREAK = re.compile(
 _NO_DATE = "the articles give no date for it"
 # What a sentence without a date costs: the question is about when. A year-less month or day
 # still orders within its article, so costs less.
-_UNDATED_COST = {"embedding": (0.12, 0.02), "words": (1.0, 0.5)}
+_UNDATED_COST = {"embedding": (0.1, 0.02), "words": (1.0, 0.5)}
 _SAME_KIND = {"embedding": 0.1, "words": 1.0}  # the description and the clause tell one kind of event
 
 
@@ -126,6 +126,8 @@ def undated_sentences(found: list[Passage], dated: list[Event], terms: set[str])
             text = p.text[a:b]
             if (p.doc_id, p.start + a) in seen or text.startswith("Photo caption"):
                 continue
+            if not text.rstrip().endswith((".", "!", "?", '"', "”", "’", "'")):
+                continue  # a headline or a label, not a sentence that tells of an event
             if terms and not mentions(text, terms):
                 continue
             seen.add((p.doc_id, p.start + a))
@@ -178,7 +180,7 @@ class EventMatcher:
             [bool(kinds & k) - 0.5 * len(k - kinds) * bool(kinds) for k in told]
         )
         # "the city" stands for the subject less surely than its name does.
-        scores = scores - _SAME_KIND[self.mode] * np.array([i in names for i in range(len(candidates))])
+        scores = scores - 0.5 * _SAME_KIND[self.mode] * np.array([i in names for i in range(len(candidates))])
         none, yearless = _UNDATED_COST[self.mode]
         scores = scores - np.array(
             [0 if e.first else yearless if month_day(e.expression) else none for e in candidates]

@@ -1,11 +1,13 @@
-"""Steps in date order: dated events by their resolved dates; the year-less dates of one article
-("November 3rd", "November 8th") in its own calendar order; the rest as the text has them."""
+"""Steps in date order, and what two steps' dates settle: dated events by their resolved dates;
+the year-less dates of one article ("November 3rd", "November 8th") in its own calendar order;
+the rest as the text has them."""
 
 from __future__ import annotations
 
 import re
 
 from rag.answer.event_match import Step
+from rag.text.dates import spelled
 from rag.text.when import month_day
 from rag.types import Event
 
@@ -19,7 +21,7 @@ def calendar(steps: list[Step]) -> list[Step]:
     return dated + (year_less_order(rest) or sorted(rest, key=lambda s: (s.event.doc_id, s.start)))
 
 
-def _month_day(e: Event) -> tuple[int, int] | None:
+def month_day_of(e: Event) -> tuple[int, int] | None:
     """An undated event's month and day, its own or the date "the same day" stands for."""
     anchor = re.search(r"as “([^”]+)”", e.how)
     return month_day(e.expression) or (month_day(anchor.group(1)) if anchor else None)
@@ -30,7 +32,7 @@ def year_less_order(steps: list[Step]) -> list[Step] | None:
     when they are in several articles, a date lacks a month, or two fall on the same day."""
     if len(steps) < 2 or len({s.event.doc_id for s in steps}) > 1:
         return None
-    keys = [_month_day(s.event) for s in steps]
+    keys = [month_day_of(s.event) for s in steps]
     if None in keys or len(set(keys)) < len(keys):
         return None
     return [s for _, s in sorted(zip(keys, steps, strict=True), key=lambda pair: pair[0])]
@@ -39,3 +41,29 @@ def year_less_order(steps: list[Step]) -> list[Step] | None:
 def overlap(a: Event, b: Event) -> bool:
     return bool(a.first and b.first and a.last and b.last and a.first <= b.last and b.first <= a.last and
                 (a.precision != "day" or b.precision != "day"))  # fmt: skip
+
+
+def same_day(steps: list[Step]) -> str | None:
+    """The day two year-less steps of one article share ("November 3rd" and "the same day")."""
+    if len(steps) != 2 or steps[0].event.doc_id != steps[1].event.doc_id:
+        return None
+    days = [month_day_of(s.event) for s in steps]
+    if days[0] is None or days[0] != days[1] or not days[0][1]:
+        return None
+    return next(s.event.expression for s in steps if month_day(s.event.expression))
+
+
+def by_report(dated: list[Step], rest: list[Step]) -> tuple[list[Step], str] | None:
+    """A dated step against one its article reports with no date of its own: reported before the
+    other's date, it came first; dated before the report, the articles' dates put it first, with
+    the report's date said as what it is. None for anything else."""
+    if len(dated) != 1 or len(rest) != 1 or rest[0].event.expression or not rest[0].event.published:
+        return None
+    d, r = dated[0], rest[0]
+    reported = spelled(r.event.published or "")
+    if (r.event.published or "") < (d.event.first or ""):
+        return [r, d], f"{{0}} came first: an article of {reported} reports it, before {{1}}:"
+    if (d.event.last or "") < (r.event.published or ""):
+        said = f"{{1}} is reported on {reported}, with no date of its own"
+        return [d, r], f"By the articles' dates, {{0}} came first; {said}:"
+    return None

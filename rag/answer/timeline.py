@@ -14,11 +14,13 @@ from datetime import date
 
 from rag.answer.citations import CitationNumberer
 from rag.answer.event_match import EventMatcher, Step, event_words, mentions, subject_terms, undated_sentences
-from rag.answer.event_order import calendar, overlap, year_less_order
+from rag.answer.event_order import by_report, calendar, overlap, same_day, year_less_order
 from rag.text.chronology import chronology
+from rag.text.dates import spelled
 from rag.text.event_parts import event_parts
 from rag.text.question import Question, analyse
-from rag.text.when import expressions, resolve
+from rag.text.tokens import tokenize
+from rag.text.when import stated_date, stated_span
 from rag.text.wordlists import word_list
 from rag.types import Answer, Event, EvidenceSentence, Passage, SentenceCheck
 
@@ -26,6 +28,7 @@ EventSource = Callable[..., list[Event]]  # the catalog's events(about=, doc_ids
 PassageSource = Callable[[list[str]], dict[str, Passage]]  # chunk ids -> passages
 Search = Callable[[str], list[Passage]]  # a description -> the passages retrieved for it
 
+_KINDS = ("event", "prediction", "photo")  # what the timeline reads; publication lines are not events
 _EXPLICIT = ("a full date", "a month and year", "a year")
 _ANAPHOR = re.compile(rf"\bthe ({'|'.join(word_list('anaphors'))})\b", re.I)  # "the city"
 _SHORT_NAME = 8  # words: a longer description is not repeated in the lead
@@ -34,16 +37,19 @@ _ASKS_FIRST = re.compile(r"\b(first|earlier|sooner|later|before|after|prior to)\
 
 
 def shown(e: Event) -> str:
-    """The date as the article gives it, and how it was resolved when the text doesn't say."""
+    """The date as the article gives it, and how it was resolved when the text doesn't say; a
+    sentence with no date at all gives its article's publication date, as that, not as its own."""
     if e.first is None:
         if not e.expression:
-            return f"undated, in an article of {e.published}" if e.published else "undated"
+            return f"undated; reported {spelled(e.published)}" if e.published else "undated"
         why = "no publication date" if "no publication date" in e.how else e.how.split(" (")[0]
         return f"{e.expression} ({why})"
     if e.how in _EXPLICIT:
         return e.expression
     if e.how.startswith("no year written"):
-        return f"{e.expression} ({e.shown_date[:4]}, the article's year)"
+        return f"{e.expression} ({e.first[:4]}, the article's year)"
+    if e.precision in ("day", "month", "year"):
+        return f"{spelled(e.first, e.precision)} ({e.how})"
     return f"{e.shown_date} ({e.how})"
 
 
@@ -98,9 +104,10 @@ class TimelineReader:
             return self._compare(answer, sides, before_after=False, asks_first=first)
         if kind == "since":  # "What became of Rawa, one of the last towns in Iraq?" is about Rawa
             subjects = subjects[:1]
-        pool = self._pool(subjects, inside, found, undated=kind == "since")
-        if (span := _date_range(question)) is not None and kind != "as_of":  # "in the autumn of 2017"
-            pool = [e for e in pool if not e.first or (span[0] <= (e.last or "") and e.first <= span[1])]
+        pool = self._pool(subjects, inside, found, undated=kind == "since", told=question)
+        if (span := stated_span(question)) is not None and kind != "as_of":  # "in the autumn of 2017"
+            pool = [e for e in pool if not e.first or (span[0] <= e.first and (e.last or "") <= span[1])]
+        pool = [e for e in pool if e.kind != "prediction"]  # a timeline tells what happened
         if not subjects and kind == "order":  # "walk me through the campaign": what was found
             pool = [e for e in inside if e.first]
         ranked = self.matcher.run(q.text, pool)
@@ -110,7 +117,7 @@ class TimelineReader:
         steps = calendar(
             [s for s in ranked[: self.limit] if s.score >= ranked[0].score - self.matcher.margin]
         )
-        reference = _reference_date(question) if kind == "as_of" else None
+        reference = stated_date(question) if kind == "as_of" else None
         lead = "In date order, the articles say:"
         if reference is not None and (dated := [s.event for s in steps if s.event.last]):
             before = [e for e in dated if date.fromisoformat(e.last or "") < reference]
@@ -127,17 +134,20 @@ class TimelineReader:
         docs = sorted({p.doc_id for p in found})
         return [
             e
-            for e in (self.events(doc_ids=docs) if docs else [])
+            for e in (self.events(doc_ids=docs, kinds=_KINDS) if docs else [])
             if any(d == e.doc_id and s <= e.start and e.end <= t for d, s, t in spans)
         ]
 
     def _pool(
-        self, subjects: list[str], inside: list[Event], found: list[Passage], undated: bool
+        self, subjects: list[str], inside: list[Event], found: list[Passage], undated: bool, told: str = ""
     ) -> list[Event]:
         """The events naming any of the subjects (by their sentence or, for "the city", their
-        paragraph), and with ``undated`` the retrieved sentences naming them that no date dates."""
+        paragraph), and with ``undated`` the retrieved sentences naming them that no date dates.
+        A photo's date is an event only when ``told`` (the description) is about photos."""
         terms = [subject_terms(s) for s in subjects]
-        pool = [e for s in subjects for e in self.events(about=s)]
+        photos = bool(set(tokenize(told)) & set(tokenize(" ".join(word_list("photo_words")))))
+        kinds = ("event", "prediction", "photo") if photos else ("event", "prediction")
+        pool = [e for s in subjects for e in self.events(about=s, kinds=_KINDS)]
         pool += inside
         # Its sentence names a subject, or says "the city" in a paragraph that does.
         pool = [
@@ -147,7 +157,7 @@ class TimelineReader:
             or any(mentions(e.sentence, t) for t in terms)
             or (_ANAPHOR.search(e.sentence) and e in pool[: len(pool) - len(inside)])
         ]
-        pool = [e for e in {_key(e): e for e in pool}.values() if e.kind in ("event", "prediction")]
+        pool = [e for e in {_key(e): e for e in pool}.values() if e.kind in kinds]
         if undated:
             for t in terms or [set()]:
                 pool += undated_sentences(found, pool, t)
@@ -162,12 +172,15 @@ class TimelineReader:
         taken: set[tuple[str, int]] | None = None,
     ) -> Step | None:
         """The sentence that best tells of the described event, or None when nothing does."""
-        subjects = subjects if subjects is not None else named_subjects(analyse(description))
+        if subjects is None:  # "Iraq's commandos" name who acted, not where: no subject to filter by
+            subjects = [
+                s for s in named_subjects(analyse(description)) if not _only_possessive(s, description)
+            ]
         if self.search is not None:
             own = self.search(description)
             found = found + [p for p in own if p.chunk_id not in {f.chunk_id for f in found}]
             inside = self._inside(found)
-        pool = self._pool(subjects, inside, found, undated=True)
+        pool = self._pool(subjects, inside, found, undated=True, told=description)
         terms = {s: subject_terms(s) for s in subjects}
         names = {  # "the city" of a sentence whose paragraph names the subject
             i: next((s for s, t in terms.items() if not mentions(e.sentence, t)), "")
@@ -198,10 +211,14 @@ class TimelineReader:
         rest = [s for s in steps if not s.event.first]
         yearless = len(rest) >= 2 and year_less_order(rest) is not None
         names = [_short(named.get(id(s), "")) for s in steps]
+        missing = [n for n, s in sides if s is None]
+        settled = not missing  # whether the lead answers which came first
         if not asks_first:
-            lead = "In date order, the articles say:"
+            lead, settled = "In date order, the articles say:", True
+        elif len(steps) == 1:
+            lead = f"The articles tell only of {names[0]}:"
         elif len(dated) >= 2 and not rest and overlap(dated[0].event, dated[1].event):
-            lead = f"The articles' dates don't tell {names[0]} and {names[1]} apart:"
+            lead, settled = f"The articles' dates don't tell {names[0]} and {names[1]} apart:", False
         elif (len(dated) >= 2 and not rest) or (not dated and yearless):
             first = sides[0][1]
             note = " (one article gives these dates, without a year)" if not dated else ""
@@ -209,19 +226,26 @@ class TimelineReader:
                 lead = ("Before" if steps[0] is first else "After") + f"{note}:"
             else:
                 lead = f"{names[0]} came first, then {', then '.join(names[1:])}{note}:"
+        elif not dated and (day := same_day(rest)) is not None:
+            lead = f"The articles put {_join(names)} on the same day ({day}, no year given):"
+        elif (reported := by_report(dated, rest)) is not None:
+            steps = reported[0]
+            lead = reported[1].format(*[_short(named.get(id(s), "")) for s in steps])
         elif dated:
             later = _join(names[len(dated) :])
             lead = f"The articles date {_join(names[: len(dated)])}, but give no date for {later}"
             lead += " to order it by:" if not yearless else f" (one article puts {names[len(dated)]} first):"
+            settled = False
         else:
-            lead = "The articles give no date for either, so they can't be put in order:"
+            lead, settled = "The articles give no date for either, so they can't be put in order:", False
         lead = re.sub(r"^the\b", "The", lead)  # not "Al-Qaim"
-        missing = [n for n, s in sides if s is None]
         if missing:
             lead += f"\nThe articles don't tell of {_join([_short(m) for m in missing])}."
-        return self._compose(answer, lead, steps)
+        return self._compose(answer, lead, steps, settled)
 
-    def _compose(self, answer: Answer, lead: str, steps: list[Step]) -> Answer | None:
+    def _compose(self, answer: Answer, lead: str, steps: list[Step], settled: bool = True) -> Answer | None:
+        """The lead and one cited line per step; ``settled`` False when the lead says the articles
+        can't answer (a decline that shows what they do say)."""
         held = self.passages(sorted({s.event.chunk_id for s in steps}))
         numberer = CitationNumberer()
         lines, checks = [lead], []
@@ -237,7 +261,7 @@ class TimelineReader:
         answer.text = "\n".join(lines)
         answer.citations = numberer.citations
         answer.checks = checks
-        answer.kind, answer.answerable = "answer", True
+        answer.kind, answer.answerable = ("answer", True) if settled else ("abstain", False)
         answer.trace.update(
             path="timeline", chosen=[c.text for c in checks], span=answer.text, gate_passed=True,
             evidence=[c.text for c in checks],
@@ -247,6 +271,13 @@ class TimelineReader:
 
 def _key(e: Event) -> tuple[str, int, int]:
     return (e.doc_id, e.start, e.expr_start)
+
+
+def _only_possessive(subject: str, text: str) -> bool:
+    """Whether the text names the subject only as an owner ("Iraq's commandos", "Baghdad's assault")."""
+    spelled_as = _as_written(subject, text)
+    uses = re.findall(rf"\b{re.escape(spelled_as)}(['’]s)?", text, re.I)
+    return bool(uses) and all(uses)
 
 
 def _short(name: str) -> str:
@@ -263,21 +294,3 @@ def _as_written(subject: str, question: str) -> str:
     """A subject as the question spells it ("al-Qaim" for the key "al qaim")."""
     m = re.search(r"[\W_]+".join(map(re.escape, subject.split())), question, re.I)
     return m.group(0) if m else subject
-
-
-def _date_range(question: str) -> tuple[str, str] | None:
-    """The span of an explicit date in the question ("in the autumn of 2017": 2017), as ISO."""
-    for e in expressions(question):
-        r = resolve(e, None)
-        if r.first is not None and r.last is not None:
-            return r.first.isoformat(), r.last.isoformat()
-    return None
-
-
-def _reference_date(question: str) -> date | None:  # the date has_reference_date finds
-    """An explicit date in the question ("by October 2017"): the as-of date."""
-    for e in expressions(question):
-        r = resolve(e, None)
-        if r.last is not None:
-            return r.last
-    return None

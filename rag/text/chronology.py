@@ -56,6 +56,6 @@ def chronology(question: str) -> Chronology | None:
 
 def has_reference_date(question: str) -> bool:
     """Whether the question names the date it asks "as of" ("by October 2017")."""
-    from rag.text.when import expressions, resolve
+    from rag.text.when import stated_date
 
-    return any(resolve(e, None).last is not None for e in expressions(question))
+    return stated_date(question) is not None

@@ -31,6 +31,15 @@ def month_abbreviation(month: int) -> str:
     return _MONTH_SPELLINGS[month - 1][-1][:3].capitalize()
 
 
+def spelled(iso: str, precision: str = "day") -> str:
+    """An ISO date as a reader writes it: "October 26, 2017", "October 2017", "2017"."""
+    d = date.fromisoformat(iso)
+    month = _MONTH_SPELLINGS[d.month - 1][0].capitalize()
+    if precision == "year":
+        return str(d.year)
+    return f"{month} {d.year}" if precision == "month" else f"{month} {d.day}, {d.year}"
+
+
 def weekday_dates(text: str, published: str | None) -> set[tuple[int, int]]:
     """(month, day) of each weekday the text names ('on Thursday'), resolved as the latest such
     day on or before the publication date."""

@@ -22,6 +22,7 @@ _LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+then|and|or|then)?|;)\s*|\s+(?:and
 _LEADING_ASK = re.compile(
     r"^(?:(?:and|then|when|where|how|what|did|does|do|was|were|is|are|has|have|had)\s+)+", re.I
 )
+_COMMA_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+then|and|or|then)?|;)\s*", re.I)
 _AND = re.compile(r"\s+and\s+", re.I)
 # Words of the head that ask, not describe: "Which did the Syrian side win back first" -> "the
 # Syrian side win back"; "Can you put these in order" -> "".
@@ -46,7 +47,9 @@ class EventParts:
 
 
 def _items(text: str) -> list[str]:
-    items = [i for i in _LIST_SPLIT.split(text) if i and i.strip(" ,.?")]
+    # With commas, they part the items: "telling them to die or give up, …" keeps its "or".
+    split = _COMMA_SPLIT if re.search(r",|;", text) else _LIST_SPLIT
+    items = [i for i in split.split(text) if i and i.strip(" ,.?")]
     if len(items) == 1:  # "Mosul and Hawija": "and" joins two only when nothing else does
         items = [i for i in _AND.split(items[0]) if i.strip()]
     elif len(last := _AND.split(items[-1])) == 2 and len(last[0].split()) <= 3:
