@@ -97,3 +97,30 @@ def test_the_embedding_matcher_tells_a_recapture_from_a_capture(base_settings):
         best = matcher.run(description, [seized, capital, retaken])[0]
         assert best.event is retaken and best.quote == "Government forces retook Alpha in July"
     assert matcher.run("the militants seize Alpha", [seized, capital, retaken])[0].event is seized
+
+
+def test_a_headline_is_no_undated_event():
+    from rag.answer.event_match import undated_sentences
+    from rag.types import Passage
+
+    text = "Iraqi Army Drive ISIS Out Of Iraq\n\nThe army drove ISIS out of Rawa."
+    found = [Passage("c", "a.txt", "T", None, text, 0, len(text), doc_id="a")]
+    assert [e.sentence for e in undated_sentences(found, [], set())] == ["The army drove ISIS out of Rawa."]
+
+
+def test_commas_part_the_items_and_keep_an_items_own_or():
+    got = event_parts(
+        "Put these in order: the chief telling them to die or give up, the fall of Zed, and the truce"
+    )
+    assert got is not None and got.parts == (
+        "the chief telling them to die or give up",
+        "the fall of Zed",
+        "the truce",
+    )
+
+
+def test_a_date_is_spelled_as_a_reader_writes_it():
+    from rag.text.dates import spelled
+
+    assert spelled("2017-10-26") == "October 26, 2017"
+    assert spelled("2017-10-01", "month") == "October 2017" and spelled("2014-01-01", "year") == "2014"
