@@ -79,7 +79,8 @@ class Settings:
     # events; "off", they go through the readers above like any question (0.5's behaviour).
     timeline_reader: str = "events"
     # How the timeline finds the sentence of an event a question describes: "embedding", by
-    # similarity to the clause holding its date; "words", by shared words (0.5.1).
+    # similarity to the clause holding its date; "model", the chat model chooses among the
+    # embedding's first four (or none, from its logits); "words", by shared words (0.5.1).
     timeline_match: str = "embedding"
     # The least share of a question's names and dates the chosen sentence's paragraph and
     # title must hold (the choice reader); chosen on the development sets.
@@ -223,7 +224,9 @@ def load_settings() -> Settings:
         fact_reader=_choice_env("RAG_FACT_READER", defaults.fact_reader, ("choice", "extract")),
         open_reader=_choice_env("RAG_OPEN_READER", defaults.open_reader, ("quote", "write")),
         timeline_reader=_choice_env("RAG_TIMELINE_READER", defaults.timeline_reader, ("events", "off")),
-        timeline_match=_choice_env("RAG_TIMELINE_MATCH", defaults.timeline_match, ("embedding", "words")),
+        timeline_match=_choice_env(
+            "RAG_TIMELINE_MATCH", defaults.timeline_match, ("embedding", "model", "words")
+        ),
         min_coverage=_number_env("RAG_MIN_COVERAGE", defaults.min_coverage, float, 0.0, 1.0),
         min_relevance=_number_env("RAG_MIN_RELEVANCE", defaults.min_relevance, float, 0.0, 1.0),
     )

@@ -75,12 +75,20 @@ def build_pipeline(
         timeline=TimelineReader(
             retriever.events,
             retriever.by_ids,
-            matcher=EventMatcher(embeddings, settings.timeline_match),
+            matcher=EventMatcher(embeddings, settings.timeline_match, _logits(settings, llm)),
             search=partial(retriever.run, k=top_k or settings.top_k),
         )
         if settings.timeline_reader == "events"
         else None,
     )
+
+
+def _logits(settings: Settings, llm: str | None = None):
+    """The chat model's next-token logits when it runs in-process, for the "model" matcher."""
+    if settings.timeline_match != "model":
+        return None
+    scorer = yes_no_scorer(settings, llm)
+    return scorer.logits if scorer is not None else None
 
 
 def fact_reader(settings: Settings, extract, llm: str | None = None):

@@ -124,3 +124,46 @@ def test_a_date_is_spelled_as_a_reader_writes_it():
 
     assert spelled("2017-10-26") == "October 26, 2017"
     assert spelled("2017-10-01", "month") == "October 2017" and spelled("2014-01-01", "year") == "2014"
+
+
+class FakeLogits:
+    """Next-token logits that favour one letter; records the prompt it was shown."""
+
+    def __init__(self, favour: str) -> None:
+        self.favour, self.prompts = favour, []
+
+    def token(self, word: str) -> int:
+        return ord(word[0])
+
+    def run(self, messages):
+        import numpy as np
+
+        self.prompts.append("\n".join(str(m.content) for m in messages))
+        logits = np.zeros(256)
+        logits[ord(self.favour)] = 5.0
+        return logits
+
+
+class FakeEmbeddings:
+    """Vectors that rank by the first letter of the text: 'a…' nearest the description."""
+
+    def embed_documents(self, texts):
+        return [[1.0, 0.0] if t.lower().startswith(("the event", "a")) else [0.6, 0.8] for t in texts]
+
+
+def test_the_model_matcher_lets_the_model_choose_among_the_first_few_or_none():
+    first = _event("Armies took Zed in 2014.", "2014", "2014-01-01")
+    second = _event("Beta forces retook Zed in 2017.", "2017", "2017-01-01", start=50)
+    picks = FakeLogits("B")
+    matcher = EventMatcher(FakeEmbeddings(), "model", picks)
+    got = matcher.run("the event: Zed won back", [first, second], one=True)
+    assert len(got) == 2
+    assert "A. " in picks.prompts[0] and "C. none of these" in picks.prompts[0]
+    shown = [ln[3:] for ln in picks.prompts[0].splitlines() if ln[:3] in ("A. ", "B. ")]
+    assert got[0].quote == shown[1]  # the model's "B", whatever the embedding put first
+    assert (
+        EventMatcher(FakeEmbeddings(), "model", FakeLogits("C")).run("Zed", [first, second], one=True) == []
+    )
+    # A timeline's list is ranked, not chosen; without logits "model" falls back to "embedding".
+    assert len(EventMatcher(FakeEmbeddings(), "model", FakeLogits("C")).run("Zed", [first, second])) == 2
+    assert EventMatcher(FakeEmbeddings(), "model", None).mode == "embedding"

@@ -7,12 +7,14 @@ share (0.5.1's way). The eval's stage report decides between them (README)."""
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from rag.models.prompts import load_prompt
 from rag.text.question import alias_tokens
 from rag.text.sentences import split_sentences
 from rag.text.tokens import tokenize
@@ -31,8 +33,12 @@ _CLAUSE_BREAK = re.compile(
 _NO_DATE = "the articles give no date for it"
 # What a sentence without a date costs: the question is about when. A year-less month or day
 # still orders within its article, so costs less.
-_UNDATED_COST = {"embedding": (0.1, 0.02), "words": (1.0, 0.5)}
-_SAME_KIND = {"embedding": 0.1, "words": 1.0}  # the description and the clause tell one kind of event
+_UNDATED_COST = {"embedding": (0.1, 0.02), "model": (0.1, 0.02), "words": (1.0, 0.5)}
+_SAME_KIND = {
+    "embedding": 0.1,
+    "model": 0.1,
+    "words": 1.0,
+}  # the description and the clause tell one kind of event
 
 
 @dataclass(frozen=True)
@@ -137,21 +143,34 @@ def undated_sentences(found: list[Passage], dated: list[Event], terms: set[str])
 
 
 class EventMatcher:
-    """``run(description, candidates)``: the candidates best fitting the description, best first."""
+    """``run(description, candidates)``: the candidates best fitting the description, best first.
+    In "model" mode the embedding ranking's first few are shown to the chat model as lettered
+    options with "none of these", and one forward pass's logits choose (no generation)."""
 
-    def __init__(self, embeddings: Embeddings | None = None, mode: str = "embedding") -> None:
+    def __init__(
+        self, embeddings: Embeddings | None = None, mode: str = "embedding", logits=None, shown: int = 4
+    ) -> None:
         self.embeddings = embeddings
+        self.logits = logits  # rag.models.logits.NextTokenLogits, for "model"
+        self.shown = shown
         self.mode = mode if embeddings is not None else "words"
+        if self.mode == "model" and logits is None:
+            self.mode = "embedding"
         # The least score of a match: a cosine a description's own sentence clears (0.5 and up
         # on the development sets) and an unrelated one doesn't; one shared word for "words".
-        self.floor = 0.3 if self.mode == "embedding" else 1.0
-        self.margin = 0.15 if self.mode == "embedding" else 2.0  # of the best, for a timeline's steps
+        self.floor = 1.0 if self.mode == "words" else 0.3
+        self.margin = 2.0 if self.mode == "words" else 0.15  # of the best, for a timeline's steps
 
     def run(
-        self, description: str, candidates: list[Event], names: dict[int, str] | None = None
+        self,
+        description: str,
+        candidates: list[Event],
+        names: dict[int, str] | None = None,
+        one: bool = False,
     ) -> list[Step]:
         """``names``: for an event whose sentence says "the city", the name its paragraph gives
-        (by the event's index in ``candidates``), read as part of its clause."""
+        (by the event's index in ``candidates``), read as part of its clause. ``one``: the
+        description is of one event (the "model" mode asks the model which)."""
         if not candidates:
             return []
         terms = set(tokenize(description))
@@ -165,7 +184,7 @@ class EventMatcher:
             for i, e in enumerate(candidates)
         ]
         overlap = np.array([len(terms & set(tokenize(t))) for t in texts], dtype=float)
-        if self.mode == "embedding":
+        if self.mode in ("embedding", "model"):
             assert self.embeddings is not None
             vectors = np.array(self.embeddings.embed_documents([description, *texts]))
             # A shared word breaks near-ties ("Syrian capital" vs the Iraqi one), no more.
@@ -194,4 +213,20 @@ class EventMatcher:
                 candidates[i].first or "",
             ),
         )
-        return [as_step(candidates[i], float(scores[i]), float(fit[i])) for i in order]
+        steps = [as_step(candidates[i], float(scores[i]), float(fit[i])) for i in order]
+        return self._choose(description, steps) if one and self.mode == "model" and len(steps) > 1 else steps
+
+    def _choose(self, description: str, steps: list[Step]) -> list[Step]:
+        """The model's choice among the first few first; none at all when it likes "none of
+        these" best (the articles don't tell of the event)."""
+        top = steps[: self.shown]
+        letters = string.ascii_uppercase[: len(top) + 1]
+        options = [f"{c}. {s.quote}" for c, s in zip(letters, top, strict=False)] + [
+            f"{letters[-1]}. none of these"
+        ]
+        messages = load_prompt("event").format_messages(options="\n".join(options), description=description)
+        logits = self.logits.run(messages)
+        best = int(np.argmax([logits[self.logits.token(c)] for c in letters]))
+        if best == len(top):
+            return []
+        return [top[best]] + [s for s in steps if s is not top[best]]

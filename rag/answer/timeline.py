@@ -111,8 +111,8 @@ class TimelineReader:
         if not subjects and kind == "order":  # "walk me through the campaign": what was found
             pool = [e for e in inside if e.first]
         ranked = self.matcher.run(q.text, pool)
-        if not ranked:
-            return None
+        if not ranked or (kind == "since" and not ranked[0].event.first):
+            return None  # what became of it is told by no date: the sentence readers quote it
         # The events that fit the question about as well as the best, not every one naming it.
         steps = calendar(
             [s for s in ranked[: self.limit] if s.score >= ranked[0].score - self.matcher.margin]
@@ -189,7 +189,7 @@ class TimelineReader:
             and _ANAPHOR.search(e.sentence)
             and not any(mentions(e.sentence, t) for t in terms.values())
         }
-        ranked = self.matcher.run(description, pool, names)
+        ranked = self.matcher.run(description, pool, names, one=True)
         taken = taken if taken is not None else set()
         best = next((s for s in ranked if (s.event.doc_id, s.start) not in taken), None)
         if best is None or best.fit < self.matcher.floor:
