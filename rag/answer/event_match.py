@@ -33,7 +33,7 @@ _CLAUSE_BREAK = re.compile(
 _NO_DATE = "the articles give no date for it"
 # What a sentence without a date costs: the question is about when. A year-less month or day
 # still orders within its article, so costs less.
-_UNDATED_COST = {"embedding": (0.1, 0.02), "model": (0.1, 0.02), "words": (1.0, 0.5)}
+_UNDATED_COST = {"embedding": (0.05, 0.02), "model": (0.05, 0.02), "words": (1.0, 0.5)}
 _SAME_KIND = {
     "embedding": 0.1,
     "model": 0.1,
@@ -78,6 +78,12 @@ def own_clauses(e: Event, dates: list[tuple[int, int]]) -> str:
         if not (a <= e.expr_start < b):  # the other date's clause is not this one's
             text = text[:a] + text[b:]
     return text.strip(" ,;")
+
+
+def month_day_of(e: Event) -> tuple[int, int] | None:
+    """An undated event's month and day, its own or the date "the same day" stands for."""
+    anchor = re.search(r"as “([^”]+)”", e.how)
+    return month_day(e.expression) or (month_day(anchor.group(1)) if anchor else None)
 
 
 def as_step(e: Event, score: float = 0.0, fit: float = 0.0) -> Step:
@@ -201,9 +207,11 @@ class EventMatcher:
         # "the city" stands for the subject less surely than its name does.
         scores = scores - 0.5 * _SAME_KIND[self.mode] * np.array([i in names for i in range(len(candidates))])
         none, yearless = _UNDATED_COST[self.mode]
+        # A sentence of a dated article is bounded by its report date: it costs as a year-less one.
         scores = scores - np.array(
-            [0 if e.first else yearless if month_day(e.expression) else none for e in candidates]
-        )
+            [0 if e.first else yearless if month_day_of(e) or (e.published and not e.expression)
+             else none for e in candidates]
+        )  # fmt: skip
         # Dated before undated, then the earlier, among equals.
         order = sorted(
             range(len(candidates)),

@@ -4,9 +4,7 @@ the rest as the text has them."""
 
 from __future__ import annotations
 
-import re
-
-from rag.answer.event_match import Step
+from rag.answer.event_match import Step, month_day_of
 from rag.text.dates import spelled
 from rag.text.when import month_day
 from rag.types import Event
@@ -19,12 +17,6 @@ def calendar(steps: list[Step]) -> list[Step]:
     dated = sorted((s for s in steps if s.event.first), key=lambda s: (s.event.first, s.event.last, s.start))
     rest = [s for s in steps if not s.event.first]
     return dated + (year_less_order(rest) or sorted(rest, key=lambda s: (s.event.doc_id, s.start)))
-
-
-def month_day_of(e: Event) -> tuple[int, int] | None:
-    """An undated event's month and day, its own or the date "the same day" stands for."""
-    anchor = re.search(r"as “([^”]+)”", e.how)
-    return month_day(e.expression) or (month_day(anchor.group(1)) if anchor else None)
 
 
 def year_less_order(steps: list[Step]) -> list[Step] | None:

@@ -31,7 +31,7 @@ Search = Callable[[str], list[Passage]]  # a description -> the passages retriev
 _KINDS = ("event", "prediction", "photo")  # what the timeline reads; publication lines are not events
 _EXPLICIT = ("a full date", "a month and year", "a year")
 _ANAPHOR = re.compile(rf"\bthe ({'|'.join(word_list('anaphors'))})\b", re.I)  # "the city"
-_SHORT_NAME = 8  # words: a longer description is not repeated in the lead
+_SHORT_NAME = 6  # words: a longer description is not repeated in the lead
 # "Which fell first", "before or after": asks which came first, not for a timeline.
 _ASKS_FIRST = re.compile(r"\b(first|earlier|sooner|later|before|after|prior to)\b", re.I)
 
