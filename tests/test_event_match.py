@@ -167,3 +167,16 @@ def test_the_model_matcher_lets_the_model_choose_among_the_first_few_or_none():
     # A timeline's list is ranked, not chosen; without logits "model" falls back to "embedding".
     assert len(EventMatcher(FakeEmbeddings(), "model", FakeLogits("C")).run("Zed", [first, second])) == 2
     assert EventMatcher(FakeEmbeddings(), "model", None).mode == "embedding"
+
+
+def test_a_clause_telling_only_the_opposite_event_is_no_match():
+    from rag.answer.event_match import opposed
+
+    assert opposed({"regain"}, {"seize"}) and opposed({"seize"}, {"regain"})
+    assert not opposed({"regain"}, {"regain", "seize"})  # "retook the town it had seized"
+    assert not opposed(set(), {"seize"}) and not opposed({"launch"}, {"seize"})
+    matcher = EventMatcher(None)
+    took = _event("Militants seized Zed in 2014.", "2014", "2014-01-01")
+    freed = _event("Zed was freed by the army.", "", None)
+    assert matcher.run("the army drove the militants out of Zed, Zed freed", [took, freed])[0].event is freed
+    assert matcher.run("Zed regained", [took])[0].fit < matcher.floor  # below any floor: not found

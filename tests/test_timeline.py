@@ -501,8 +501,9 @@ def test_the_report_date_orders_two_sides_only_as_far_as_it_goes():
     after = as_step(_event("z", 5, "Forces retook Zed on Nov. 3, 2017.", "Nov. 3, 2017", "2017-11-03"))
     steps, lead = by_report([after], [reported])
     assert steps == [reported, after] and lead.startswith("{0} came first: an article of October 26, 2017")
-    steps, lead = by_report([before], [reported])
-    assert steps == [before, reported] and lead.startswith("By the articles' dates, {0} came first")
+    steps, lead = by_report([before], [reported])  # it may have happened before or after Oct. 5
+    assert steps == [before, reported] and "is only reported, on October 26, 2017" in lead
+    assert "can't order them" in lead
     assert by_report([before], [as_step(replace(reported.event, published=None))]) is None
 
 

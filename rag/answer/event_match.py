@@ -109,6 +109,16 @@ def _verb_classes() -> dict[str, str]:
     return out
 
 
+_OPPOSITES = {("regain", "seize"), ("seize", "regain")}
+_OPPOSITE = 1.0  # enough to fall below any floor
+
+
+def opposed(asked: set[str], told: set[str]) -> bool:
+    """Whether a clause tells only the opposite of the asked event: "ISIS took Mosul" for "IS
+    lost Mosul" (it may tell both: "retook the town it had seized" is not opposed)."""
+    return bool(asked) and not asked & told and any((a, t) in _OPPOSITES for a in asked for t in told)
+
+
 def event_words(text: str) -> list[str]:
     """The words of the text that tell what happened ("fall" in "the fall of Hawija")."""
     classes = _verb_classes()
@@ -204,6 +214,9 @@ class EventMatcher:
         scores = scores + _SAME_KIND[self.mode] * np.array(
             [bool(kinds & k) - 0.5 * len(k - kinds) * bool(kinds) for k in told]
         )
+        # A clause telling only the opposite event (a seizure for a recapture) is no match at all.
+        fit = fit - np.array([_OPPOSITE * opposed(kinds, k) for k in told])
+        scores = scores - np.array([_OPPOSITE * opposed(kinds, k) for k in told])
         # "the city" stands for the subject less surely than its name does.
         scores = scores - 0.5 * _SAME_KIND[self.mode] * np.array([i in names for i in range(len(candidates))])
         none, yearless = _UNDATED_COST[self.mode]

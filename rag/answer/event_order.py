@@ -46,16 +46,14 @@ def same_day(steps: list[Step]) -> str | None:
 
 
 def by_report(dated: list[Step], rest: list[Step]) -> tuple[list[Step], str] | None:
-    """A dated step against one its article reports with no date of its own: reported before the
-    other's date, it came first; dated before the report, the articles' dates put it first, with
-    the report's date said as what it is. None for anything else."""
+    """A dated step against one an article reports with no date of its own: reported before the
+    other's date, it came first. Reported after it, it may have happened before or after, so the
+    lead says only what the dates are (and the answer is a decline). None for anything else."""
     if len(dated) != 1 or len(rest) != 1 or rest[0].event.expression or not rest[0].event.published:
         return None
     d, r = dated[0], rest[0]
     reported = spelled(r.event.published or "")
     if (r.event.published or "") < (d.event.first or ""):
         return [r, d], f"{{0}} came first: an article of {reported} reports it, before {{1}}:"
-    if (d.event.last or "") < (r.event.published or ""):
-        said = f"{{1}} is reported on {reported}, with no date of its own"
-        return [d, r], f"By the articles' dates, {{0}} came first; {said}:"
-    return None
+    said = f"{{1}} is only reported, on {reported}, with no date of its own, so the articles can't order them"
+    return [d, r], f"The articles date {{0}}; {said}:"

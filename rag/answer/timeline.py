@@ -231,6 +231,7 @@ class TimelineReader:
         elif (reported := by_report(dated, rest)) is not None:
             steps = reported[0]
             lead = reported[1].format(*[_short(named.get(id(s), "")) for s in steps])
+            settled = steps[0] is rest[0]  # reported before the other's date: it came first
         elif dated:
             later = _join(names[len(dated) :])
             lead = f"The articles date {_join(names[: len(dated)])}, but give no date for {later}"
