@@ -106,6 +106,8 @@ def test_eval_tab_lists_own_runs_newest_first_then_the_shipped_reports(base_sett
         "eval",
         "heldout4-first-run",
         "heldout5-first-run",
+        "heldout6-first-run",
+        "heldout7-first-run",
         "heldout3-first-run",
         "heldout2",
         "heldout-first-run",
