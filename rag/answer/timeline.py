@@ -15,12 +15,11 @@ from datetime import date
 from rag.answer.citations import CitationNumberer
 from rag.answer.event_match import EventMatcher, Step, event_words, mentions, subject_terms, undated_sentences
 from rag.answer.event_order import by_report, calendar, overlap, same_day, year_less_order
-from rag.text.chronology import chronology
+from rag.text.chronology import chronology, stated_date, stated_span
 from rag.text.dates import spelled
 from rag.text.event_parts import event_parts
 from rag.text.question import Question, analyse
 from rag.text.tokens import tokenize
-from rag.text.when import stated_date, stated_span
 from rag.text.wordlists import word_list
 from rag.types import Answer, Event, EvidenceSentence, Passage, SentenceCheck
 

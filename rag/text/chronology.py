@@ -4,6 +4,7 @@ yet: the timeline answers them (``rag.answer.timeline``), not a single sentence.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Literal
 
 from rag.text.dates import MONTH_PATTERN
@@ -56,6 +57,26 @@ def chronology(question: str) -> Chronology | None:
 
 def has_reference_date(question: str) -> bool:
     """Whether the question names the date it asks "as of" ("by October 2017")."""
-    from rag.text.when import stated_date
-
     return stated_date(question) is not None
+
+
+def stated_span(question: str) -> tuple[str, str] | None:
+    """The span of an explicit date in the question ("in the autumn of 2017": 2017), as ISO."""
+    from rag.text.when import expressions, resolve
+
+    for e in expressions(question):
+        r = resolve(e, None)
+        if r.first is not None and r.last is not None:
+            return r.first.isoformat(), r.last.isoformat()
+    return None
+
+
+def stated_date(question: str) -> date | None:
+    """An explicit date in the question ("by October 2017"): the as-of date."""
+    from rag.text.when import expressions, resolve
+
+    for e in expressions(question):
+        r = resolve(e, None)
+        if r.last is not None:
+            return r.last
+    return None

@@ -281,21 +281,3 @@ def gives_day(text: str) -> bool:
     """Whether the text names a day ("Oct. 5", "November 3rd", "on Thursday"), not only a
     month or a year."""
     return any(e.shape in ("full", "day_month", "weekday") for e in expressions(text))
-
-
-def stated_span(question: str) -> tuple[str, str] | None:
-    """The span of an explicit date in the question ("in the autumn of 2017": 2017), as ISO."""
-    for e in expressions(question):
-        r = resolve(e, None)
-        if r.first is not None and r.last is not None:
-            return r.first.isoformat(), r.last.isoformat()
-    return None
-
-
-def stated_date(question: str) -> date | None:
-    """An explicit date in the question ("by October 2017"): the as-of date."""
-    for e in expressions(question):
-        r = resolve(e, None)
-        if r.last is not None:
-            return r.last
-    return None
