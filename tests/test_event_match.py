@@ -65,7 +65,10 @@ def test_a_sentence_end_the_splitter_missed_starts_the_quote():
 @pytest.mark.parametrize(
     ("text", "kinds"),
     [("Forces retook the town", {"regain"}), ("the militants seized the town", {"seize"}),
-     ("the operation began", {"launch"}), ("the town is besieged", {"siege"}), ("it was fine", set())],
+     ("the operation began", {"launch"}), ("the town is besieged", {"siege"}), ("it was fine", set()),
+     # Phrasal ones, by their particle or participle: win back, change hands, be driven out.
+     ("the army won the town back", {"regain"}), ("the town changed hands", {"regain"}),
+     ("the rebels were driven out", {"regain"}), ("the assault on the port", {"launch"})],
 )  # fmt: skip
 def test_the_kind_of_event_is_read_from_its_words(text, kinds):
     assert event_kinds(text) == kinds

@@ -6,6 +6,7 @@ and cited; the model is not asked."""
 from __future__ import annotations
 
 from rag.answer.citations import CitationNumberer
+from rag.answer.event_match import subject_terms
 from rag.answer.timeline import _as_written, named_subjects
 from rag.text.question import alias_tokens, analyse
 from rag.text.sentences import split_sentences
@@ -13,14 +14,14 @@ from rag.text.tokens import tokenize
 from rag.types import Answer, EvidenceSentence, Passage, SentenceCheck
 
 
-def _candidates(found: list[Passage], subject_terms: set[str], terms: set[str]) -> dict[str, tuple]:
+def _candidates(found: list[Passage], subject: set[str], terms: set[str]) -> dict[str, tuple]:
     """Per article, its sentence that names the subject and most of the question's words."""
     best: dict[str, tuple] = {}
     for p in found:
         for s, e in split_sentences(p.text):
             text = p.text[s:e]
             words = set(tokenize(text)) | alias_tokens(text)
-            if not subject_terms <= words or text.startswith("Photo caption"):
+            if not subject <= words or text.startswith("Photo caption"):
                 continue
             score = len(terms & words)
             if p.doc_id not in best or score > best[p.doc_id][0]:
@@ -38,8 +39,7 @@ class AsOfReader:
         if not subjects:
             return None
         subject = subjects[0]
-        subject_terms = {t for t in tokenize(subject) if len(t) >= 3} | alias_tokens(subject)
-        said = list(_candidates(found, subject_terms, set(q.terms)).values())
+        said = list(_candidates(found, subject_terms(subject), set(q.terms)).values())
         if len(said) < 2 or len({b[2].date for b in said}) < 2:
             return None  # one article, or all of one date: nothing to set side by side
         said.sort(key=lambda b: (b[2].date is not None, b[2].date or ""))  # undated first, latest last

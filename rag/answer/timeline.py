@@ -15,11 +15,11 @@ from datetime import date
 from rag.answer.citations import CitationNumberer
 from rag.answer.event_match import EventMatcher, Step, event_words, mentions, subject_terms, undated_sentences
 from rag.answer.event_order import by_report, calendar, overlap, same_day, year_less_order
+from rag.text.captions import asks_about_photos
 from rag.text.chronology import chronology, stated_date, stated_span
 from rag.text.dates import spelled
 from rag.text.event_parts import event_parts
 from rag.text.question import Question, analyse
-from rag.text.tokens import tokenize
 from rag.text.wordlists import word_list
 from rag.types import Answer, Event, EvidenceSentence, Passage, SentenceCheck
 
@@ -144,8 +144,7 @@ class TimelineReader:
         paragraph), and with ``undated`` the retrieved sentences naming them that no date dates.
         A photo's date is an event only when ``told`` (the description) is about photos."""
         terms = [subject_terms(s) for s in subjects]
-        photos = bool(set(tokenize(told)) & set(tokenize(" ".join(word_list("photo_words")))))
-        kinds = ("event", "prediction", "photo") if photos else ("event", "prediction")
+        kinds = ("event", "prediction", "photo") if asks_about_photos(told) else ("event", "prediction")
         pool = [e for s in subjects for e in self.events(about=s, kinds=_KINDS)]
         pool += inside
         # Its sentence names a subject, or says "the city" in a paragraph that does.
