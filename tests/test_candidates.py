@@ -211,3 +211,43 @@ def test_coverage_reads_a_hyphenated_or_prefixed_name_by_its_capitalised_words()
     assert constraint_coverage(analyse("Which armed group slipped into ISIS-held Miqdadiya?"), ev) == 1.0
     ev = _ev("The Iraqi Prime Minister Haider al-Abadi made a statement.", 1, 0.9)
     assert constraint_coverage(analyse("Who reported that al-Abadi ordered it?"), ev) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        # A "when" answered by a year, a decade or a century: not only the seeds' modern dates.
+        ("When did William invade Scotland?", "In 1072, William invaded Scotland.", ["In 1072"]),
+        (
+            "When did the Normans reach Italy?",
+            "They reached Italy in the 11th century.",
+            ["the 11th century"],
+        ),
+        (
+            "In which century did the Normans arrive?",
+            "They came in the tenth century.",
+            ["the tenth century"],
+        ),
+        ("When did the boom come?", "The boom came in the 1990s, after the war.", ["the 1990s"]),
+        ("What year was the city founded?", "The city was founded in 711 AD by traders.", ["in 711"]),
+    ],
+)
+def test_a_when_question_is_offered_the_year_decade_or_century_its_sentence_gives(
+    question, sentence, expected
+):
+    assert analyse(question).form == "when"
+    assert texts(sentence, question) == expected
+
+
+def test_a_bare_old_number_stays_a_count_not_a_year():
+    assert texts("ISIS is thought to have 1500 remaining troops.", "How many troops remain?") == [
+        "1500 remaining troops"
+    ]
+    assert texts("ISIS is thought to have 1500 remaining troops.", "When did the troops arrive?") == []
+
+
+def test_a_when_question_whose_sentence_gives_only_a_century_is_answered_with_it():
+    evidence = [_ev("The Normans reached southern Italy in the 11th century.", 1, 0.9, title="Normans")]
+    answer = Answer("When did the Normans reach southern Italy?", "", False)
+    got = ChoiceAnswerer(ChoiceReader(FakeLogits("A"))).run(answer, analyse(answer.question), evidence)
+    assert got.answerable and got.text == "The 11th century [1]."

@@ -327,3 +327,26 @@ def test_a_month_is_no_answer_when_the_question_asks_for_the_day(question, span,
         assert answer.citations[0].quote in answer.text
     else:
         assert answer.text == f"{span} [1]."
+
+
+@pytest.mark.parametrize(
+    ("question", "declined"),
+    [
+        ("When did the Normans conquer Sicily?", False),  # a year answers a plain when, as a year
+        ("In what year did the Normans conquer Sicily?", False),
+        ("On what exact day did the Normans conquer Sicily?", True),  # a day asked: a year is no answer
+    ],
+)
+def test_a_year_answers_a_when_question_at_its_precision_but_not_an_exact_day(question, declined):
+    from rag.answer.choice import ChoiceAnswerer, ChoiceReader
+    from tests.test_candidates import FakeLogits
+
+    text = "The Normans conquered Sicily in 1091 after thirty years of war."
+    pipeline = _pipeline([], passages=[_passage("normans.txt", "The Normans", "", text)])
+    pipeline.span_answerer = ChoiceAnswerer(ChoiceReader(FakeLogits("A")))
+    _, answer = _run(pipeline, question)
+    assert answer.answerable is not declined
+    if declined:
+        assert answer.text.startswith("No article gives the exact date; the closest it comes: “")
+    else:
+        assert answer.text == "In 1091 [1]."

@@ -38,7 +38,8 @@ _FORMS: list[tuple[Form, re.Pattern[str]]] = [
         "when",
         re.compile(
             r"^\W*((by|until|till|since) )?when\b|^\W*(on |in |by )?(what|which) (exact |precise )?"
-            r"(date|day|year|month|time)\b|^\W*what (is|was) the (exact |precise |calendar )?date\b",
+            r"(date|day|year|month|time|century|decade)\b|"
+            r"^\W*what (is|was) the (exact |precise |calendar )?date\b",
             re.I,
         ),
     ),
@@ -80,7 +81,7 @@ _FORMS: list[tuple[Form, re.Pattern[str]]] = [
 
 _WANTS_DATE = re.compile(
     r"^\s*((by|until|till|since) )?when\b|"
-    r"^\s*(on |in )?(what|which) (exact |precise )?(date|day|year|month)\b|"
+    r"^\s*(on |in )?(what|which) (exact |precise )?(date|day|year|month|century|decade)\b|"
     r"^\s*what (is|was) the (exact |precise |calendar )?date\b",
     re.I,
 )

@@ -1,0 +1,1 @@
+"""Training the sentence reader (``make train-reader``): never run by ``make run`` or ``make test``."""
