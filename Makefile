@@ -21,7 +21,7 @@ export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
 NO_AMX := -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=ON -DCMAKE_C_FLAGS="$(NO_AMX)" -DCMAKE_CXX_FLAGS="$(NO_AMX)"
 
-.PHONY: run test setup models index lint bench bench-index browser-deps clean
+.PHONY: run test setup models index lint bench bench-index bench-reader train-reader browser-deps clean
 
 ## run: set everything up, index seeds/ and start the chat on http://127.0.0.1:7860
 run: setup models index
@@ -76,6 +76,20 @@ bench: setup models index
 ## bench-index: the index at 10k and 100k chunks (tiny encoder; about 5 minutes)
 bench-index: setup
 	$(PY) -m bench.index_scale --chunks 10000 100000 --encoder tiny
+
+## train-reader: retrain the shipped sentence reader from SQuAD 2.0 and refit its threshold on
+## the development set (about 15 minutes on 2 cores; never part of run or test)
+READER_KIND ?= cross
+READER_OUT  ?= rag/models/reader_weights
+train-reader: setup index
+	$(PY) -m rag.train --kind $(READER_KIND) --out $(READER_OUT)
+	$(PY) -m bench.reader_threshold $(READER_OUT) eval/questions.jsonl
+	sha256sum $(READER_OUT)/model.safetensors
+
+## bench-reader: the reader bake-off (selector vs the shipped reader) on the development sets
+bench-reader: setup models index
+	$(PY) -m bench.reader_bakeoff --reader shipped=rag/models/reader_weights \
+	  eval/heldout3.jsonl eval/heldout4.jsonl eval/heldout5.jsonl eval/heldout6.jsonl eval/heldout7.jsonl
 
 clean:
 	rm -rf $(VENV) .rag

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import statistics
 import time
 from pathlib import Path
 
 from rag.answer.evidence import EvidenceSelector
+from rag.answer.ranking import sigmoid
 from rag.answer.retriever import HybridRetriever
 from rag.config import load_settings
 from rag.evaluate.items import load_items
@@ -27,26 +27,28 @@ from rag.models.reader import SentenceReader
 from rag.train.dev import auc
 
 
-def sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))
-
-
-def probe(sets: list[Path], readers: dict[str, SentenceReader], k: int = 6, mix: float = 0.5) -> dict:
+def candidate_sets(path: Path, k: int = 6):
+    """(item, candidate sentences) for every item of a set without history: the pipeline's own
+    retrieval and every sentence of its passages, with the selector's scores."""
     s = load_settings()
     emb = get_embeddings(s)
     retriever = HybridRetriever(s, embeddings=emb)
     selector = EvidenceSelector(emb, max_sentences=60, min_relative=0)
+    for item in load_items(path):
+        if item.history:
+            continue
+        cands = selector.run(item.question, retriever.run(item.question, k=k))
+        if cands:
+            yield item, cands
+
+
+def probe(sets: list[Path], readers: dict[str, SentenceReader], k: int = 6, mix: float = 0.5) -> dict:
     out: dict = {}
     pooled: dict[str, dict[str, list]] = {}
     for path in sets:
         stats: dict[str, dict[str, list]] = {}
         n_gold = 0
-        for item in load_items(path):
-            if item.history:
-                continue
-            cands = selector.run(item.question, retriever.run(item.question, k=k))
-            if not cands:
-                continue
+        for item, cands in candidate_sets(path, k):
             scores = {"selector": [c.score for c in cands]}
             for name, reader in readers.items():
                 t0 = time.perf_counter()

@@ -88,6 +88,15 @@ class Settings:
     # The least relevance score (the model's P(yes) that the sentence answers) for a span to
     # be given as the answer; chosen on the development sets (README, Measured results).
     min_relevance: float = 0.72
+    # The trained sentence reader (rag.train): "trained" ranks every candidate sentence by it
+    # and declines when its best is under the threshold; "off" (default: no trained reader has
+    # beaten the selector yet, docs/reader-bakeoff.md) keeps the selector alone.
+    sentence_reader: str = "off"
+    reader_weights: Path = PROJECT_ROOT / "rag" / "models" / "reader_weights"
+    # None: the threshold fitted on the development sets, stored beside the weights.
+    reader_threshold: float | None = None
+    # The selector's weight in the ranking (0: the reader alone); chosen by the bake-off.
+    reader_mix: float = 0.0
 
     @property
     def chroma_dir(self) -> Path:
@@ -229,7 +238,27 @@ def load_settings() -> Settings:
         ),
         min_coverage=_number_env("RAG_MIN_COVERAGE", defaults.min_coverage, float, 0.0, 1.0),
         min_relevance=_number_env("RAG_MIN_RELEVANCE", defaults.min_relevance, float, 0.0, 1.0),
+        sentence_reader=(
+            reader := _choice_env("RAG_SENTENCE_READER", defaults.sentence_reader, ("trained", "off"))
+        ),
+        reader_weights=_reader_weights(env.get("RAG_READER_WEIGHTS"), defaults.reader_weights, reader),
+        reader_threshold=(
+            _number_env("RAG_READER_THRESHOLD", 0.0, float, 0.0, 1.0)
+            if env.get("RAG_READER_THRESHOLD")
+            else None
+        ),
+        reader_mix=_number_env("RAG_READER_MIX", defaults.reader_mix, float, 0.0, 1.0),
     )
+
+
+def _reader_weights(value: str | None, default: Path, reader: str) -> Path:
+    folder = Path(value).expanduser().resolve() if value else default
+    if (value or reader == "trained") and not (folder / "reader.json").is_file():
+        raise ConfigError(
+            f"RAG_READER_WEIGHTS must be a folder made by 'make train-reader', got {str(folder)!r}"
+            " (no reader weights ship yet; see docs/reader-bakeoff.md)"
+        )
+    return folder
 
 
 def _choice_env(name: str, default: str, choices: tuple[str, ...]) -> str:

@@ -59,9 +59,17 @@ def build_pipeline(
     from rag.answer.timeline import TimelineReader
 
     retriever = HybridRetriever(settings, embeddings=embeddings)
+    ranker = sentence_ranker(settings, max_evidence)
+    # With the trained reader, every sentence of the retrieved passages is a candidate.
+    selector = (
+        EvidenceSelector(embeddings, max_sentences=max_evidence)
+        if ranker is None
+        else EvidenceSelector(embeddings, max_sentences=CANDIDATES, min_relative=0.0)
+    )
     return RagPipeline(
         retriever=retriever,
-        selector=EvidenceSelector(embeddings, max_sentences=max_evidence),
+        selector=selector,
+        ranker=ranker,
         answerer=Answerer(get_chat_model(settings, json_schema=DRAFT_SCHEMA, spec=llm)),
         verifier=Verifier(embeddings),
         relevance=RelevanceCheck(embeddings),
@@ -81,6 +89,27 @@ def build_pipeline(
         if settings.timeline_reader == "events"
         else None,
     )
+
+
+CANDIDATES = 60  # sentences the trained reader scores per question (6 passages hold ~40-60)
+_READERS: dict[str, object] = {}
+
+
+def sentence_ranker(settings: Settings, keep: int = 8):
+    """The trained reader's ranker (RAG_SENTENCE_READER=trained), loaded once per process."""
+    if settings.sentence_reader == "off":
+        return None
+    from rag.answer.ranking import SentenceRanker
+    from rag.models.reader import SentenceReader, shipped_threshold
+
+    folder = str(settings.reader_weights)
+    if folder not in _READERS:
+        _READERS[folder] = SentenceReader(settings.reader_weights, threads=settings.n_threads)
+    reader = _READERS[folder]
+    threshold = settings.reader_threshold
+    if threshold is None:
+        threshold = shipped_threshold(settings.reader_weights)
+    return SentenceRanker(reader, threshold, keep=keep, mix=settings.reader_mix)
 
 
 def _logits(settings: Settings, llm: str | None = None):

@@ -17,6 +17,7 @@ LAYERS = [
     {"rag.config", "rag.types", "rag.arguments"},
     {"rag.text"},
     {"rag.models"},
+    {"rag.train"},
     {"rag.index"},
     {"rag.ingest"},
     {"rag.answer"},

@@ -84,16 +84,21 @@ class EvidenceSelector:
             c.score = float(0.6 * sim + 0.4 * overlap + prior)
         ranked = sorted(candidates, key=lambda c: -c.score)
         best = ranked[0].score
-        chosen = [c for c in ranked[: self.max_sentences] if c.score >= self.min_relative * best]
-        # Grouped by article, the most relevant article first (a small model favours what it
-        # reads first); reading order inside an article, so neighbouring sentences read naturally.
-        best_of: dict[str, float] = {}
-        for c in chosen:
-            best_of[_doc(c.passage)] = max(best_of.get(_doc(c.passage), 0.0), c.score)
-        chosen.sort(key=lambda c: (-best_of[_doc(c.passage)], _doc(c.passage), c.start))
-        for i, c in enumerate(chosen, start=1):
-            c.number = i
-        return chosen
+        return arrange([c for c in ranked[: self.max_sentences] if c.score >= self.min_relative * best])
+
+
+def arrange(chosen: list[EvidenceSentence]) -> list[EvidenceSentence]:
+    """Number the chosen sentences for the prompt, in place and returned.
+
+    Grouped by article, the most relevant article first (a small model favours what it reads
+    first); reading order inside an article, so neighbouring sentences read naturally."""
+    best_of: dict[str, float] = {}
+    for c in chosen:
+        best_of[_doc(c.passage)] = max(best_of.get(_doc(c.passage), -1e9), c.score)
+    chosen.sort(key=lambda c: (-best_of[_doc(c.passage)], _doc(c.passage), c.start))
+    for i, c in enumerate(chosen, start=1):
+        c.number = i
+    return chosen
 
 
 def format_evidence(evidence: list[EvidenceSentence]) -> str:

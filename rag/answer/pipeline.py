@@ -1,7 +1,9 @@
 """The question-answering flow, one readable path:
 
-question -> (rewrite follow-up) -> hybrid retrieval -> evidence sentences -> cited JSON draft
--> verify each sentence against its citations -> Answer (or a quote, or an abstention).
+question -> (rewrite follow-up) -> hybrid retrieval -> candidate sentences -> the trained
+reader scores them (rank; decline when none answers) -> read the value (fact questions) or
+quote the sentence (why/how) or a cited JSON draft, verified -> Answer (or a quote, or an
+abstention).
 A compound question ("..., and when ...?") runs this once per part and merges the answers.
 
 Every step is a component passed in (built from Settings by ``rag.factory``), so the flow can
@@ -13,8 +15,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import Literal
 
 from rag.answer.answerer import Answerer
 from rag.answer.as_of import AsOfReader
@@ -35,6 +35,7 @@ from rag.answer.extractive import SpanAnswerer
 from rag.answer.questions import MAX_QUESTION_CHARS, QuestionError, check_question  # noqa: F401 (re-exported)
 from rag.answer.relevance import RelevanceCheck
 from rag.answer.rewriter import QuestionRewriter
+from rag.answer.steps import StreamEvent, _Clock  # noqa: F401 (StreamEvent re-exported)
 from rag.answer.verification import DraftVerification
 from rag.answer.verifier import Verifier
 from rag.text.chronology import chronology, has_reference_date
@@ -43,32 +44,6 @@ from rag.text.question import FACT_FORMS, SPAN_FORMS, analyse, asks_for_day
 from rag.text.tokens import unreadable_reason
 from rag.text.when import gives_day
 from rag.types import Answer, EvidenceSentence, History, Passage, Turn
-
-
-@dataclass
-class StreamEvent:
-    kind: Literal["status", "sentence", "answer"]
-    text: str = ""
-    answer: Answer | None = None
-
-
-@dataclass
-class _Clock:
-    """Seconds spent in each step, for Answer.timings."""
-
-    start: float = field(default_factory=time.perf_counter)
-    last: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
-
-    def lap(self, name: str, minus: float = 0.0) -> None:
-        now = time.perf_counter()
-        self.timings[name] = round(now - (self.last or self.start) - minus, 3)
-        self.last = now
-
-    def done(self, answer: Answer) -> StreamEvent:
-        self.timings["total"] = round(time.perf_counter() - self.start, 3)
-        answer.timings = self.timings
-        return StreamEvent("answer", answer.text, answer)
 
 
 class RagPipeline:
@@ -90,6 +65,7 @@ class RagPipeline:
         carried_sources: int = 2,  # passages of the previous answer a follow-up also reads
         open_reader=None,  # the same, for what / list / yes-no questions (None: written answer)
         timeline=None,  # .run(answer, question, passages) -> Answer | None (rag.answer.timeline)
+        ranker=None,  # .run(question, candidates) -> Ranking (rag.answer.ranking); None: selector only
     ) -> None:
         self.retriever = retriever
         self.selector = selector
@@ -106,6 +82,7 @@ class RagPipeline:
         self.open_reader = open_reader
         self.timeline = timeline
         self.as_of = AsOfReader()
+        self.ranker = ranker
 
     def warm_up(self) -> None:
         """Load the embedding model and the vector index now, not on the first question."""
@@ -163,11 +140,24 @@ class RagPipeline:
                 return
         evidence = self.selector.run(standalone, answer.passages)
         clock.lap("evidence")
+        ranking = None
+        if self.ranker is not None:
+            ranking = self.ranker.run(standalone, evidence)
+            evidence = ranking.evidence
+            answer.trace["reader_score"] = ranking.top
+            clock.lap("rank")
         answer.trace["evidence"] = [e.text for e in evidence]
         if not evidence:
             yield clock.done(decline(answer, abstain_text(standalone)))
             return
         q = analyse(standalone)
+        if ranking is not None and not ranking.answerable:
+            # No sentence gives what is asked: decline, showing the closest passage as such.
+            answer.trace.update(path="rank", chosen=[], span="", gate_passed=False)
+            why = f"no sentence gives what is asked (reader p={ranking.top:.2f}"
+            why += f" < {self.ranker.threshold:.2f})"
+            yield clock.done(closest_decline(answer, q, evidence, why))
+            return
         if self.span_answerer is not None and q.form in SPAN_FORMS:
             yield StreamEvent("status", "Finding the sentence that answers…")
             settled = self.span_answerer.run(answer, q, evidence)

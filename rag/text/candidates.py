@@ -24,7 +24,9 @@ _DATE_SPANS = [
     re.compile(rf"\b(?:early|mid|late|mid-)?[- ]?(?:{MONTH_PATTERN})\.?(?:,?\s+{_YEAR})?\b", re.I),
     re.compile(rf"\b(?:in |since |by )?{_YEAR}\b"),
     # Older years need a preposition or an era ("in 1072", "711 AD"): a bare "1500" is a count.
-    re.compile(r"\b(?i:in|since|by|until|from|before|after|around|circa)\s+1?\d\d\d\b(?!,\d)|\b1?\d\d\d\s?(?:AD|BC|BCE|CE)\b"),
+    re.compile(
+        r"\b(?i:in|since|by|until|from|before|after|around|circa)\s+1?\d\d\d\b(?!,\d)|\b1?\d\d\d\s?(?:AD|BC|BCE|CE)\b"
+    ),
     re.compile(r"\b(?:the\s+)?(?:early |late |mid-)?(?:1\d|20)\d0s\b"),
     re.compile(
         rf"\b(?:the\s+)?(?:early |late |mid-)?(?:\d{{1,2}}(?:st|nd|rd|th)|{'|'.join(word_list('ordinals'))})"

@@ -4,8 +4,8 @@ reader, report it on the held-out SQuAD articles, and save it.
     python -m rag.train --kind cross --pairs 12000 --out .rag/readers/cross-12k
     python -m rag.train --kind span --pairs 12000 --out rag/models/reader_weights
 
-The SQuAD file defaults to ../shared/data/squad2/train-v2.0-10-articles.json (CC BY-SA 4.0);
-the dev articles are never trained on.
+The SQuAD file defaults to the project's copy, rag/train/data/train-v2.0-10-articles.json
+(CC BY-SA 4.0, see the README beside it); the dev articles are never trained on.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from rag.config import PROJECT_ROOT
 
-DEFAULT_SQUAD = PROJECT_ROOT.parent / "shared" / "data" / "squad2" / "train-v2.0-10-articles.json"
+DEFAULT_SQUAD = PROJECT_ROOT / "rag" / "train" / "data" / "train-v2.0-10-articles.json"
 # Held out: one news-like article and one with SQuAD's adversarial unanswerable questions.
 DEV_ARTICLES = ("2008_Sichuan_earthquake", "Spectre_(2015_film)")
 
