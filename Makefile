@@ -77,8 +77,9 @@ bench: setup models index
 bench-index: setup
 	$(PY) -m bench.index_scale --chunks 10000 100000 --encoder tiny
 
-## train-reader: retrain the shipped sentence reader from SQuAD 2.0 and refit its threshold on
-## the development set (about 15 minutes on 2 cores; never part of run or test)
+## train-reader: train a sentence reader from SQuAD 2.0 into READER_OUT and fit its threshold on
+## the development set (about 15 minutes on 2 cores; never part of run or test; none ships,
+## docs/reader-bakeoff.md)
 READER_KIND ?= cross
 READER_OUT  ?= rag/models/reader_weights
 train-reader: setup index
@@ -86,9 +87,9 @@ train-reader: setup index
 	$(PY) -m bench.reader_threshold $(READER_OUT) eval/questions.jsonl
 	sha256sum $(READER_OUT)/model.safetensors
 
-## bench-reader: the reader bake-off (selector vs the shipped reader) on the development sets
+## bench-reader: the reader bake-off (selector vs the reader in READER_OUT) on the development sets
 bench-reader: setup models index
-	$(PY) -m bench.reader_bakeoff --reader shipped=rag/models/reader_weights \
+	$(PY) -m bench.reader_bakeoff --reader trained=$(READER_OUT) \
 	  eval/heldout3.jsonl eval/heldout4.jsonl eval/heldout5.jsonl eval/heldout6.jsonl eval/heldout7.jsonl
 
 clean:

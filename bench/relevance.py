@@ -14,11 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-
-def auc(pos: list[float], neg: list[float]) -> float:
-    if not pos or not neg:
-        return float("nan")
-    return sum((p > n) + 0.5 * (p == n) for p in pos for n in neg) / (len(pos) * len(neg))
+from rag.train.dev import auc
 
 
 def main(runs: list[str]) -> None:

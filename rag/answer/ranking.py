@@ -12,7 +12,6 @@ fact readers read.
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 
 from rag.answer.evidence import arrange
@@ -28,8 +27,6 @@ class Ranking:
     evidence: list[EvidenceSentence]  # the kept sentences, numbered, best first by ``score``
     top: float  # the reader's probability for its best sentence: the answerability signal
     answerable: bool
-    seconds: float
-    spans: dict[int, str]  # the extractive reader's span per kept sentence (by id)
 
 
 class SentenceRanker:
@@ -43,18 +40,15 @@ class SentenceRanker:
         self.mix = mix
 
     def run(self, question: str, candidates: list[EvidenceSentence]) -> Ranking:
-        t0 = time.perf_counter()
         if not candidates:
-            return Ranking([], 0.0, False, 0.0, {})
+            return Ranking([], 0.0, False)
         scored = self.reader.run(
             question, [c.text for c in candidates], [c.passage.title for c in candidates]
         )
         probs = [sigmoid(s.score) for s in scored]
-        spans = {}
-        for c, s, p in zip(candidates, scored, probs, strict=True):
+        for c, p in zip(candidates, probs, strict=True):
             c.score = self.mix * c.score + (1 - self.mix) * p
-            spans[id(c)] = s.span
         order = sorted(range(len(candidates)), key=lambda i: -candidates[i].score)
         kept = arrange([candidates[i] for i in order[: self.keep]])
         top = max(probs)
-        return Ranking(kept, round(top, 4), top >= self.threshold, time.perf_counter() - t0, spans)
+        return Ranking(kept, round(top, 4), top >= self.threshold)

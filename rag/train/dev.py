@@ -4,6 +4,7 @@ SQuAD's adversarial questions and for swapped near-misses."""
 
 from __future__ import annotations
 
+import bisect
 import random
 
 from rag.train.pairs import entities, swap_entity
@@ -15,8 +16,6 @@ def auc(pos: list[float], neg: list[float]) -> float:
     if not pos or not neg:
         return float("nan")
     neg_sorted = sorted(neg)
-    import bisect
-
     total = 0.0
     for p in pos:
         lo = bisect.bisect_left(neg_sorted, p)
