@@ -16,6 +16,7 @@ from rag.arguments import EXIT_FAIL, OneLineParser, int_in, iso_date, period_bou
 from rag.arguments import err as _err
 from rag.config import PORT_RANGE, TOP_K_RANGE, ConfigError, load_settings, set_offline_env
 from rag.evaluate.arguments import add_eval_arguments
+from rag.text.quoting import quoted
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
@@ -71,10 +72,13 @@ def cmd_documents(args: argparse.Namespace) -> int:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    from rag.ingest.documents import timeline
+    from rag.ingest.documents import is_new, list_documents, timeline
 
+    settings = load_settings()
+    if is_new(settings):
+        print(f"indexing {settings.seeds_dir} first (a new data folder) …", file=sys.stderr)
     kinds = ("event", "prediction", "photo", "publication") if args.all else ("event",)
-    events = timeline(args.about, args.date_from, args.date_to, kinds=kinds, limit=args.limit)
+    events = timeline(args.about, args.date_from, args.date_to, settings, kinds=kinds, limit=args.limit)
     if args.json:
         print(json.dumps([e.to_dict() for e in events], indent=2, ensure_ascii=False))
         return 0
@@ -82,6 +86,8 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         kind = "" if e.kind == "event" else f" [{e.kind}]"
         print(f"{e.shown_date}\t{e.label}{kind}\t“{e.expression}”: {e.sentence}")
     print(f"{len(events)} events", file=sys.stderr)
+    if not events and not list_documents(settings):
+        print("nothing is indexed: add articles with `rag ingest FOLDER`", file=sys.stderr)
     return 0
 
 
@@ -138,7 +144,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print("\nSources:")
         for c in answer.citations:
             print(f"[{c.number}] {c.title} — {c.source} ({c.date or 'date not given'})")
-            print(f"    “{c.quote}”")
+            print(f"    {quoted(c.quote)}")
     dropped = answer.dropped
     if dropped:
         print(f"\n({len(dropped)} draft sentence(s) failed verification and were left out)")

@@ -224,9 +224,10 @@ def test_browser_shows_the_queue_to_a_second_user(app_url):
 
 
 @pytest.mark.browser
-def test_browser_evaluation_tab_shows_the_shipped_report_and_runs_a_short_evaluation(app_url):
-    """A fresh data folder: the tab shows the shipped report without running anything; a short
-    run started there shows progress and ends with its own report."""
+def test_browser_evaluation_tab_opens_on_the_held_out_first_run_and_runs_a_short_evaluation(app_url):
+    """A fresh data folder: the tab opens on the latest shipped held-out first run, labelled so,
+    with the development report one click away; a short run started there shows progress and
+    ends with its own report."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
@@ -242,8 +243,19 @@ def test_browser_evaluation_tab_shows_the_shipped_report_and_runs_a_short_evalua
         )
         tab.click()
         report = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "#report")))
-        assert "Shipped report" in report.text and "dc1637f" in report.text, report.text[:500]
+        assert "held-out first run" in report.text and "dc9a408" in report.text, report.text[:500]
         assert "answerable questions correct" in report.text
+        pick = driver.find_element(By.CSS_SELECTOR, "#report-pick input")
+        assert pick.get_attribute("value").startswith("held-out first run: Held-out set 8")
+        pick.click()
+        development = wait.until(
+            ec.element_to_be_clickable(
+                (By.XPATH, "//li[@role='option'][starts-with(@aria-label, 'development: Main set')]")
+            )
+        )
+        development.click()
+        wait.until(lambda d: "dc1637f" in d.find_element(By.CSS_SELECTOR, "#report").text)
+        assert "Shipped report, development" in driver.find_element(By.CSS_SELECTOR, "#report").text
         number = driver.find_element(By.CSS_SELECTOR, "#eval-count input[type=number]")
         number.clear()
         number.send_keys("2\n")

@@ -79,6 +79,36 @@ def test_the_answer_is_the_sentence_verbatim_and_cited():
     assert a.citations[0].quote == USED.text and a.checks[0].status == "quoted"
 
 
+SAID = _ev(5, "“ISIS has lost 20 percent of its land,” said Hisham al-Hashimi, a specialist.", "a.txt")
+
+
+def test_a_sentence_that_opens_with_a_quotation_is_quoted_once():
+    q = analyse("How many fighters does ISIS have left?")
+    quote = quote_answer(Answer(q.text, "", False), SAID, "chosen")
+    closest = closest_decline(Answer(q.text, "", False), q, [SAID], "none")
+    for a in (quote, closest):
+        assert "““" not in a.text and "”.”" not in a.text
+        assert "“‘ISIS has lost 20 percent of its land,’ said Hisham al-Hashimi, a specialist.”" in a.text
+        assert a.citations[0].quote == SAID.text  # the source panel keeps the article's own quotes
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Rawa was retaken.", "“Rawa was retaken.”"),
+        ("“We will win,” he said.", "“‘We will win,’ he said.”"),
+        ("He called it “a victory”.", "“He called it ‘a victory’.”"),
+        ('He said "soon" twice.', "“He said ‘soon’ twice.”"),
+        ('A lone " mark', '“A lone " mark”'),  # unpaired straight quotes stay as written
+        ("  It’s over.  ", "“It’s over.”"),
+    ],
+)
+def test_quoted_nests_the_passages_own_quotes(text, shown):
+    from rag.text.quoting import quoted
+
+    assert quoted(text) == shown
+
+
 def test_the_top_sentence_reader_needs_no_model():
     assert TopSentenceReader().run("Why?", EVIDENCE) is USED
     assert TopSentenceReader().run("Why?", []) is None

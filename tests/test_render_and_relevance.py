@@ -94,7 +94,9 @@ def test_who_question_needs_a_new_name():
     )[0]
 
 
-def test_eval_tab_lists_own_runs_newest_first_then_the_shipped_reports(base_settings, tmp_path):
+def test_eval_tab_opens_on_the_latest_held_out_first_run_then_own_runs_then_development(
+    base_settings, tmp_path
+):
     import os
     from dataclasses import replace
 
@@ -103,23 +105,26 @@ def test_eval_tab_lists_own_runs_newest_first_then_the_shipped_reports(base_sett
     settings = replace(base_settings, data_dir=tmp_path)
     shipped = report_choices(settings)  # a fresh data folder: the shipped reports only
     assert [r.folder.name for r in shipped] == [
-        "eval",
-        "heldout4-first-run",
-        "heldout5-first-run",
-        "heldout6-first-run",
+        "heldout8-first-run",
         "heldout7-first-run",
+        "heldout6-first-run",
+        "heldout5-first-run",
+        "heldout4-first-run",
         "heldout3-first-run",
         "heldout2",
         "heldout-first-run",
+        "eval",
     ]
-    text, plots = show_report(shipped[0])
-    assert (
-        text.startswith("**Shipped report**")
-        and "commit `dc1637f`" in text
-        and "eval/questions.jsonl" in text
-    )
-    assert "| answerable questions correct (key facts) | 0.759 |" in text and "![" not in text
-    assert any(p.endswith("headline.png") for p in plots)
+    assert [r.kind for r in shipped] == ["held-out first run"] * 8 + ["development"]
+    assert shipped[0].label.startswith("held-out first run: Held-out set 8")
+    assert shipped[-1].label.startswith("development: Main set")
+    text, plots = show_report(shipped[0])  # what the tab opens on
+    assert text.startswith("**Shipped report, held-out first run**") and "commit `dc9a408`" in text
+    assert "eval/heldout8.jsonl" in text and "| answerable questions correct (key facts) | 0.596 |" in text
+    assert "![" not in text and any(p.endswith("headline.png") for p in plots)
+    text, _ = show_report(shipped[-1])
+    assert text.startswith("**Shipped report, development**") and "commit `dc1637f`" in text
+    assert "| answerable questions correct (key facts) | 0.759 |" in text
     for name, stamp in (("zz-older", 1_000_000), ("aa-newer", 2_000_000)):
         run = settings.reports_dir / name
         run.mkdir(parents=True)
@@ -128,11 +133,25 @@ def test_eval_tab_lists_own_runs_newest_first_then_the_shipped_reports(base_sett
         os.utime(run, (stamp, stamp))
     (settings.reports_dir / "empty-run").mkdir()  # a run stopped before its report: not listed
     refs = report_choices(settings)
-    assert [r.folder.name for r in refs[:2]] == ["aa-newer", "zz-older"] and len(refs) == 2 + len(shipped)
-    text, plots = show_report(refs[0])
+    assert [r.folder.name for r in refs[8:10]] == ["aa-newer", "zz-older"] and len(refs) == 2 + len(shipped)
+    assert refs[0] == shipped[0] and refs[-1] == shipped[-1]
+    text, plots = show_report(refs[8])
     assert text.startswith("Your run `aa-newer`") and "![" not in text
     assert plots == [str(settings.reports_dir / "aa-newer" / "headline.png")]
     assert show_report(None)[0].startswith("No evaluation report yet")
+
+
+def test_every_shipped_report_is_listed_and_held_out_runs_are_newest_first():
+    import json
+
+    from rag.ui.reports import SHIPPED_MANIFEST, shipped_reports
+
+    entries = json.loads(SHIPPED_MANIFEST.read_text(encoding="utf-8"))
+    assert len(shipped_reports()) == len(entries)  # none points at a missing report
+    held = [e["run"] for e in entries if e["kind"] == "held-out first run"]
+    assert held == sorted(held, reverse=True)
+    kinds = [e["kind"] for e in entries]
+    assert kinds == sorted(kinds, key=lambda k: k != "held-out first run")  # held-out ones first
 
 
 def test_a_leading_auxiliary_verb_is_not_the_question_subject():

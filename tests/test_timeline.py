@@ -336,6 +336,35 @@ def test_rag_timeline_cli(seeded_settings):
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "Traceback" not in bad.stderr
 
 
+def test_rag_timeline_on_a_new_data_folder_indexes_the_seeds_first(base_settings, tmp_path):
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.conftest import SEEDS, _settings_for
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEEDS / "000_ca6adfa8eb41c077.txt", seeds)  # the Hawija article
+    fresh = _settings_for(base_settings, tmp_path / "data")
+    env = {**os.environ, "RAG_DATA_DIR": str(fresh.data_dir), "RAG_SEEDS_DIR": str(seeds)}
+    run = [sys.executable, "-m", "rag", "timeline", "--about", "Hawija"]
+    out = subprocess.run(run, env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "Oct. 5" in out.stdout and "indexing" in out.stderr
+    again = subprocess.run(run, env=env, capture_output=True, text=True)  # indexed once, not twice
+    assert again.stdout == out.stdout and "indexing" not in again.stderr
+
+    # Nothing to seed: the user is told in one line how to add articles.
+    empty = _settings_for(base_settings, tmp_path / "empty")
+    (tmp_path / "none").mkdir()
+    env = {**os.environ, "RAG_DATA_DIR": str(empty.data_dir), "RAG_SEEDS_DIR": str(tmp_path / "none")}
+    out = subprocess.run(run, env=env, capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout == ""
+    assert "nothing is indexed" in out.stderr and "rag ingest" in out.stderr
+
+
 def test_how_things_stand_is_given_per_article_by_publication_date_latest_last():
     from rag.answer.as_of import AsOfReader
     from rag.types import Answer, Passage

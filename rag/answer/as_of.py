@@ -9,6 +9,7 @@ from rag.answer.citations import CitationNumberer
 from rag.answer.event_match import subject_terms
 from rag.answer.timeline import _as_written, named_subjects
 from rag.text.question import alias_tokens, analyse
+from rag.text.quoting import quoted
 from rag.text.sentences import split_sentences
 from rag.text.tokens import tokenize
 from rag.types import Answer, EvidenceSentence, Passage, SentenceCheck
@@ -51,7 +52,7 @@ class AsOfReader:
         for i, (_, text, p, start, end) in enumerate(said, start=1):
             n = numberer.number(EvidenceSentence(i, text, p, start, end))
             when = f"As of {p.date}" if p.date else "In an article with no publication date"
-            lines.append(f"{when} ({p.label or p.source}): “{text}” [{n}]")
+            lines.append(f"{when} ({p.label or p.source}): {quoted(text)} [{n}]")
             checks.append(
                 SentenceCheck(text, [n], "quoted", f"what the article of {p.date or 'no date'} says")
             )

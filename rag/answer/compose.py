@@ -7,6 +7,7 @@ from rag.answer.citations import CitationNumberer
 from rag.answer.quote import best_quote
 from rag.answer.verification import DraftVerification
 from rag.text.question import Question
+from rag.text.quoting import quoted
 from rag.types import KEPT, Answer, AnswerKind, EvidenceSentence, SentenceCheck
 
 UNREADABLE = {
@@ -18,7 +19,7 @@ UNREADABLE = {
 
 
 def abstain_text(question: str) -> str:
-    return f"The articles don't say. None of the indexed passages answers “{question.strip()}”."
+    return f"The articles don't say. None of the indexed passages answers {quoted(question)}."
 
 
 def decline(answer: Answer, text: str) -> Answer:
@@ -48,18 +49,18 @@ def compose_answer(
     answer.citations = verification.numberer.citations
     answer.kind, answer.answerable = "quote", answers_it
     if answers_it:
-        answer.text = f"The articles say: “{quote.text}” [{n}]"
+        answer.text = f"The articles say: {quoted(quote.text)} [{n}]"
         answer.checks.append(SentenceCheck(quote.text, [n], "quoted", "a verbatim sentence that answers"))
     else:
         lead = gaps or "The articles don't state this directly."
-        answer.text = f"{lead} The closest passage says: “{quote.text}” [{n}]"
+        answer.text = f"{lead} The closest passage says: {quoted(quote.text)} [{n}]"
         answer.checks.append(SentenceCheck(quote.text, [n], "closest", "the closest passage; not an answer"))
     return answer
 
 
 def quote_answer(answer: Answer, ev: EvidenceSentence, why: str) -> Answer:
     """The answer is a sentence of the articles, quoted verbatim and cited."""
-    return cited_answer(answer, ev, lambda n: f"The articles say: “{ev.text}” [{n}]", "quote", why)
+    return cited_answer(answer, ev, lambda n: f"The articles say: {quoted(ev.text)} [{n}]", "quote", why)
 
 
 def cited_answer(answer: Answer, ev: EvidenceSentence, text, kind: AnswerKind, why: str) -> Answer:
@@ -82,7 +83,7 @@ def closest_decline(answer: Answer, question: Question, evidence: list[EvidenceS
     numberer = CitationNumberer()
     n = numberer.number(closest)
     answer.citations = numberer.citations
-    answer.text = f"The articles don't say. The closest passage: “{closest.text}” [{n}]."
+    answer.text = f"The articles don't say. The closest passage: {quoted(closest.text)} [{n}]."
     answer.kind, answer.answerable = "quote", False
     answer.checks.append(SentenceCheck(closest.text, [n], "closest", "the closest passage; not an answer"))
     return answer
@@ -95,7 +96,7 @@ def inexact_decline(answer: Answer) -> Answer:
         return decline(answer, "No article gives the exact date.")
     c = answer.citations[0]
     answer.citations = answer.citations[:1]
-    answer.text = f"No article gives the exact date; the closest it comes: “{c.quote}” [{c.number}]."
+    answer.text = f"No article gives the exact date; the closest it comes: {quoted(c.quote)} [{c.number}]."
     answer.kind, answer.answerable = "quote", False
     answer.checks = [
         SentenceCheck("(no answer)", [], "dropped", "a day was asked for; the sentence gives no day"),

@@ -23,6 +23,7 @@ from rag.answer.scorer import YesNoScorer
 from rag.answer.span import count_mismatch, gives_wanted_value, locate, span_key
 from rag.text.facts import extract_facts
 from rag.text.question import Question
+from rag.text.quoting import quoted
 from rag.types import Answer, EvidenceSentence, SentenceCheck
 
 
@@ -100,16 +101,16 @@ def closest_instead(
     n = numberer.number(closest)
     answer.checks.append(SentenceCheck(closest.text, [n], "closest", "the closest passage; not an answer"))
     if question.form == "when":
-        parts = [f"No article gives the date. The closest passage: “{closest.text}” [{n}]"]
+        parts = [f"No article gives the date. The closest passage: {quoted(closest.text)} [{n}]"]
         dated = [
             ev for ev in sorted(evidence, key=lambda e: -e.score) if ev is not closest and _has_date(ev.text)
         ]
         for ev in dated[:1]:
             m = numberer.number(ev)
-            parts.append(f"A dated event nearby, not necessarily the same one: “{ev.text}” [{m}]")
+            parts.append(f"A dated event nearby, not necessarily the same one: {quoted(ev.text)} [{m}]")
             answer.checks.append(SentenceCheck(ev.text, [m], "closest", "another event, with its date"))
     else:
-        parts = [f"The articles don't say. The closest passage: “{closest.text}” [{n}]"]
+        parts = [f"The articles don't say. The closest passage: {quoted(closest.text)} [{n}]"]
     answer.citations = numberer.citations
     answer.text = ". ".join(parts) + "."
     answer.kind, answer.answerable = "quote", False

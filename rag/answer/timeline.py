@@ -20,6 +20,7 @@ from rag.text.chronology import chronology, stated_date, stated_span
 from rag.text.dates import spelled
 from rag.text.event_parts import event_parts
 from rag.text.question import Question, analyse
+from rag.text.quoting import quoted
 from rag.text.wordlists import word_list
 from rag.types import Answer, Event, EvidenceSentence, Passage, SentenceCheck
 
@@ -253,7 +254,7 @@ class TimelineReader:
             if p is None:  # the passage went away between the two reads: leave the step out
                 continue
             n = numberer.number(EvidenceSentence(i, s.quote, p, s.start, s.end))
-            lines.append(f"{shown(s.event)}: “{s.quote}” [{n}]")
+            lines.append(f"{shown(s.event)}: {quoted(s.quote)} [{n}]")
             checks.append(SentenceCheck(s.quote, [n], "quoted", f"a dated event ({s.event.precision})"))
         if not checks:
             return None

@@ -106,10 +106,13 @@ def timeline(
     """The dated events of the indexed articles in date order (undated ones last): those whose
     sentence names ``about`` (every word of it) and whose dates overlap [since, until] (ISO).
     ``kinds`` may add "prediction", "photo" and "publication"; ``documents`` limits it to
-    these documents (names, labels, paths or ids)."""
+    these documents (names, labels, paths or ids). A data folder never indexed gets its seeds
+    first, as for a question."""
     from rag.config import load_settings
 
-    catalog = open_catalog(settings or load_settings())
+    settings = settings or load_settings()
+    ensure_index(settings)
+    catalog = open_catalog(settings)
     doc_ids = catalog.resolve(documents) if documents is not None else None
     about = about.strip() if about and about.strip() else None
     return catalog.events(about=about, since=since, until=until, kinds=kinds, doc_ids=doc_ids, limit=limit)
@@ -124,11 +127,16 @@ def shown_date(doc: dict[str, Any]) -> str:
     return "not stated"
 
 
+def is_new(settings: Settings) -> bool:
+    """Whether this data folder was never indexed (its first use will index the seeds)."""
+    return open_catalog(settings).get_meta("initialized") is None
+
+
 def ensure_index(settings: Settings, embeddings=None) -> None:
     """On the first run only (a data folder never indexed), index seeds/ so the first question
     just works. Afterwards an empty index stays empty: seeds are added only when asked
     (``rag ingest`` with no paths)."""
-    if open_catalog(settings).get_meta("initialized") is not None:
+    if not is_new(settings):
         return
     from rag.ingest.indexer import Indexer
 

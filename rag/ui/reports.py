@@ -1,5 +1,5 @@
-"""The Evaluation tab's reports: the user's own runs (newest first) and the reports that ship
-with the project in docs/eval/ (marked as shipped, with their date and commit)."""
+"""The Evaluation tab's reports: the held-out first runs that ship in docs/eval/ (newest first;
+the honest figures), the user's own runs (newest first), then the shipped development reports."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ class ReportRef:
     label: str  # what the dropdown shows
     folder: Path
     banner: str  # the line above the report: whose run it is
+    kind: str = "your run"  # or a manifest kind: "held-out first run", "development"
 
 
 def own_reports(settings: Settings) -> list[ReportRef]:
@@ -32,8 +33,12 @@ def own_reports(settings: Settings) -> list[ReportRef]:
     ]
 
 
+HELD_OUT = "held-out first run"
+
+
 def shipped_reports(manifest: Path = SHIPPED_MANIFEST) -> list[ReportRef]:
-    """The reports committed in docs/eval/, as the manifest lists them."""
+    """The reports committed in docs/eval/, in the manifest's order (held-out first runs newest
+    first, then development reports)."""
     try:
         entries = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -42,17 +47,22 @@ def shipped_reports(manifest: Path = SHIPPED_MANIFEST) -> list[ReportRef]:
     for e in entries:
         folder = PROJECT_ROOT / e["folder"]
         if (folder / "report.md").exists():
+            kind = e.get("kind", "development")
             banner = (
-                f"**Shipped report** (not run on this machine): {e['title']}. Run on {e['run']} at "
-                f"commit `{e['commit']}`, set `{e['set']}`; {e['note']}."
+                f"**Shipped report, {kind}** (not run on this machine): {e['title']}. Run on "
+                f"{e['run']} at commit `{e['commit']}`, set `{e['set']}`; {e['note']}."
             )
-            refs.append(ReportRef(f"shipped: {e['title']} ({e['run']}, {e['commit']})", folder, banner))
+            label = f"{kind}: {e['title']} ({e['run']}, {e['commit']})"
+            refs.append(ReportRef(label, folder, banner, kind))
     return refs
 
 
 def report_choices(settings: Settings) -> list[ReportRef]:
-    """Own runs first (newest first), then the shipped reports."""
-    return own_reports(settings) + shipped_reports()
+    """What the tab lists, the first being what it opens on: the shipped held-out first runs
+    (the latest first), the user's own runs, then the development reports, which flatter."""
+    shipped = shipped_reports()
+    held_out = [r for r in shipped if r.kind == HELD_OUT]
+    return held_out + own_reports(settings) + [r for r in shipped if r.kind != HELD_OUT]
 
 
 def show_report(ref: ReportRef | None) -> tuple[str, list[str]]:
