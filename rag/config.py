@@ -86,7 +86,7 @@ class Settings:
     # title must hold (the choice reader); chosen on the development sets.
     min_coverage: float = 0.5
     # The least relevance score (the model's P(yes) that the sentence answers) for a span to
-    # be given as the answer; chosen on the development sets (README, Measured results).
+    # be given as the answer; chosen on the development sets (docs/results.md).
     min_relevance: float = 0.72
     # The trained sentence reader (rag.train): "trained" ranks every candidate sentence by it
     # and declines when its best is under the threshold; "off" (default: no trained reader has
@@ -139,7 +139,7 @@ class ConfigError(ValueError):
     """A configuration value is invalid; the message is shown to the user as one line."""
 
 
-# Ranges a setting must fall in (the README's configuration table states the same).
+# Ranges a setting must fall in (the README's configuration table and docs/architecture.md state the same).
 TOP_K_RANGE = (1, 12)  # the chat's slider offers the same range
 N_CTX_RANGE = (2048, 32768)  # the longest prompt plus answer needs about 2,000 tokens
 THREADS_RANGE = (1, 256)
@@ -184,7 +184,7 @@ def check_collection(name: str) -> str:
 
 
 def load_settings() -> Settings:
-    """Read settings from the environment (see the README's configuration table)."""
+    """Read settings from the environment (see the README's configuration table and docs/architecture.md)."""
     env = os.environ
     defaults = Settings()
     data_dir = Path(env.get("RAG_DATA_DIR") or defaults.data_dir).expanduser().resolve()

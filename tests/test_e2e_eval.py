@@ -1,5 +1,5 @@
 """The eval suite end to end with the real 1.5B model as answerer and judge: the smoke subset
-CI runs, with the thresholds the README states (eval/smoke_thresholds.json)."""
+CI runs, with the thresholds docs/results.md states (eval/smoke_thresholds.json)."""
 
 from __future__ import annotations
 

@@ -95,7 +95,7 @@ def test_the_embedding_matcher_tells_a_recapture_from_a_capture(base_settings):
                      "July", None, start=100)  # fmt: skip
     capital = _event(retaken.sentence, "2014", "2014-01-01", start=100)
     # (The actor's words still sway it: "the militants lose Alpha" shares "militants" with the
-    # capture and ranks it first; the README's stage report counts such misses.)
+    # capture and ranks it first; the eval's stage report counts such misses.)
     for description in ("the recapture of Alpha", "when the government won Alpha back"):
         best = matcher.run(description, [seized, capital, retaken])[0]
         assert best.event is retaken and best.quote == "Government forces retook Alpha in July"

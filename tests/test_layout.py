@@ -1,5 +1,5 @@
-"""The house rules of the layout (README "Layout"): packages import downward only, no import
-cycle, no module over 300 lines, and one home for each text helper."""
+"""The house rules of the layout (docs/architecture.md, "Layout"; CONTRIBUTING.md): packages
+import downward only, no import cycle, no module over 300 lines, one home per text helper."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def _layer(module: str) -> int:
     for i, layer in enumerate(LAYERS):
         if any(module == name or module.startswith(name + ".") for name in layer):
             return i
-    raise AssertionError(f"{module} is in no layer: add it to LAYERS and to the README's Layout")
+    raise AssertionError(f"{module} is in no layer: add it to LAYERS and to the map in docs/architecture.md")
 
 
 def test_every_module_imports_only_its_own_layer_or_lower():

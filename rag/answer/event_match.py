@@ -2,7 +2,7 @@
 events and the retrieved sentences that name its subject. Two ways, behind one ``run``:
 "embedding" ranks by the similarity of the description to the clause that holds the date (so
 "retook Mosul in July" wins over "took Mosul in 2014" for a loss), "words" by the words they
-share (0.5.1's way). The eval's stage report decides between them (README)."""
+share (0.5.1's way). The eval's stage report decides between them (docs/results.md)."""
 
 from __future__ import annotations
 

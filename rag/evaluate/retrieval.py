@@ -39,7 +39,7 @@ def ndcg_at(passages, item: EvalItem, k: int) -> float:
 
 
 def retrieval_query(item: EvalItem) -> str:
-    """Without an LLM to rewrite follow-ups, prefix the previous question (stated in the README)."""
+    """Without an LLM to rewrite follow-ups, prefix the previous question (stated in eval/README.md)."""
     if item.history:
         return f"{item.history[-1][0]} {item.question}"
     return item.question
