@@ -241,3 +241,14 @@ def test_escaping_is_one_pass_so_every_character_comes_back():
         out = plain_markdown(text)
         assert "<" not in out and html.unescape(out) == text, out
     assert plain_markdown("don't") == "don't"  # quotes need no entity in text
+
+
+def test_example_questions_about_titles_quote_a_quoted_title_once(base_settings, monkeypatch):
+    import rag.ui.panels as panels
+
+    docs = [{"source": "a.txt", "title": '"Mosul is free," says PM …'}, {"source": "b.txt", "title": "Rawa"}]
+    monkeypatch.setattr(panels, "list_documents", lambda settings: docs)
+    assert panels.example_questions(base_settings) == [
+        "What does the article “‘Mosul is free,’ says PM” report?",
+        "What does the article “Rawa” report?",
+    ]

@@ -93,7 +93,7 @@ def closest_instead(
 ) -> Answer:
     """What the articles do say instead: the sentence closest to answering and, for a
     when-question, a dated event beside it, marked as another event."""
-    answer.checks = [SentenceCheck(f"“{said}”" if said else "(no answer)", [], "dropped", why)]
+    answer.checks = [SentenceCheck(quoted(said) if said else "(no answer)", [], "dropped", why)]
     closest = chosen or best_quote(evidence, question)[0]
     if closest is None:
         return decline(answer, abstain_text(question.text))

@@ -9,6 +9,7 @@ from rag.config import Settings
 from rag.evaluate.items import DEFAULT_SET, load_items
 from rag.ingest.documents import list_documents, shown_date
 from rag.models.gguf import KNOWN_GGUF
+from rag.text.quoting import quoted
 
 EMPTY_SOURCES = (
     "<p class='meta'>Sources for each answer appear here, with the quoted sentence highlighted.</p>"
@@ -52,7 +53,7 @@ def example_questions(settings: Settings, limit: int = 4) -> list[str]:
     for d in docs:
         if len(out) >= limit:
             break
-        out.append(f"What does the article “{d['title'].rstrip(' …')}” report?")
+        out.append(f"What does the article {quoted(d['title'].rstrip(' …'))} report?")
     return out
 
 
