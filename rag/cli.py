@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rag.arguments import EXIT_FAIL, OneLineParser, int_in, iso_date, period_bound
 from rag.arguments import err as _err
-from rag.config import PORT_RANGE, TOP_K_RANGE, ConfigError, load_settings, set_offline_env
+from rag.config import PORT_RANGE, TOP_K_RANGE, ConfigError, Settings, load_settings, set_offline_env
 from rag.evaluate.arguments import add_eval_arguments
 from rag.text.quoting import quoted
 
@@ -58,16 +58,31 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_FAIL if report.failed else 0
 
 
+def _nothing_indexed(settings: Settings) -> str:
+    """The one line telling a user with an empty index what to do."""
+    from rag.ingest.documents import is_new
+
+    if is_new(settings):
+        return (
+            f"nothing is indexed yet (a new data folder): `rag ask` or `rag timeline` indexes "
+            f"{settings.seeds_dir} first; `rag ingest FOLDER` adds articles"
+        )
+    return "nothing is indexed: add articles with `rag ingest FOLDER`"
+
+
 def cmd_documents(args: argparse.Namespace) -> int:
     from rag.ingest.documents import list_documents, shown_date
 
-    docs = list_documents(load_settings())
+    settings = load_settings()
+    docs = list_documents(settings)
     if args.json:
         print(json.dumps(docs, indent=2, ensure_ascii=False))
         return 0
     for d in docs:
         print(f"{d['label']}\t{shown_date(d)}\t{d['chunks']} chunks\t{d['title']}")
     print(f"{len(docs)} documents, {sum(d['chunks'] for d in docs)} chunks", file=sys.stderr)
+    if not docs:
+        print(_nothing_indexed(settings), file=sys.stderr)
     return 0
 
 
@@ -87,7 +102,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         print(f"{e.shown_date}\t{e.label}{kind}\t“{e.expression}”: {e.sentence}")
     print(f"{len(events)} events", file=sys.stderr)
     if not events and not list_documents(settings):
-        print("nothing is indexed: add articles with `rag ingest FOLDER`", file=sys.stderr)
+        print(_nothing_indexed(settings), file=sys.stderr)
     return 0
 
 

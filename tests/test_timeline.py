@@ -360,9 +360,13 @@ def test_rag_timeline_on_a_new_data_folder_indexes_the_seeds_first(base_settings
     empty = _settings_for(base_settings, tmp_path / "empty")
     (tmp_path / "none").mkdir()
     env = {**os.environ, "RAG_DATA_DIR": str(empty.data_dir), "RAG_SEEDS_DIR": str(tmp_path / "none")}
+    listing = [sys.executable, "-m", "rag", "documents"]
+    out = subprocess.run(listing, env=env, capture_output=True, text=True)  # lists, indexes nothing
+    assert out.returncode == 0 and out.stdout == "" and "0 documents" in out.stderr
+    assert "nothing is indexed yet" in out.stderr and "`rag timeline` indexes" in out.stderr
     out = subprocess.run(run, env=env, capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout == ""
-    assert "nothing is indexed" in out.stderr and "rag ingest" in out.stderr
+    assert "nothing is indexed: add articles with `rag ingest FOLDER`" in out.stderr
 
 
 def test_how_things_stand_is_given_per_article_by_publication_date_latest_last():
